@@ -1,0 +1,510 @@
+//! [`Client`]: sign-in, session keeping and Helix calls in the browser.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde::de::DeserializeOwned;
+
+use super::storage::{Area, Store};
+use super::{browser, fetch};
+use crate::backoff::retry_delay_ms;
+use crate::helix::{
+    helix_error, helix_from_response, helix_get_request, users_queries, Page, User,
+};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::implicit::{
+    authorize_url, clean_address, page_address, parse_redirect, PendingState, Redirect,
+};
+use crate::record::{Flow, SessionRecord};
+use crate::revoke::{revoke_from_response, revoke_request};
+use crate::session::{apply_validation, SessionInfo, SessionState, ValidationOutcome};
+use crate::token_check::check_token;
+use crate::validate::{validate_request, ValidatedToken};
+use crate::{AccessToken, Config, Error};
+
+/// A callback run after every state change.
+pub type Listener = Rc<dyn Fn(&SessionState)>;
+
+/// Result of [`Client::start`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartOutcome {
+    /// The session after the redirect was handled and the stored session validated.
+    pub state: SessionState,
+    /// The error of a failed or cancelled sign-in redirect. The stored session, if any, is
+    /// untouched by it.
+    pub redirect_error: Option<Error>,
+}
+
+struct Inner {
+    config: Config,
+    local: Store,
+    session: Store,
+    state: RefCell<SessionState>,
+    listeners: RefCell<Vec<Listener>>,
+}
+
+/// The browser client. Cloning is cheap and clones share one session.
+#[derive(Clone)]
+pub struct Client {
+    inner: Rc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .field("state", &self.inner.state.borrow().name())
+            .finish()
+    }
+}
+
+impl Client {
+    /// Creates a client. Call [`Client::start`] next.
+    pub fn new(config: Config) -> Result<Self, Error> {
+        config.check()?;
+        Ok(Self {
+            inner: Rc::new(Inner {
+                config,
+                local: Store::new(Area::Local),
+                session: Store::new(Area::Session),
+                state: RefCell::new(SessionState::SignedOut { reason: None }),
+                listeners: RefCell::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// Returns the configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Returns the current state.
+    pub fn state(&self) -> SessionState {
+        self.inner.state.borrow().clone()
+    }
+
+    /// Registers `listener` to run after every state change.
+    pub fn on_change(&self, listener: Listener) {
+        self.inner.listeners.borrow_mut().push(listener);
+    }
+
+    /// Handles a sign-in redirect in the address bar, if any, then validates the stored
+    /// session. Call it once at page load.
+    pub async fn start(&self) -> StartOutcome {
+        let redirect_error = match self.handle_redirect().await {
+            Ok(Some(state)) => {
+                return StartOutcome {
+                    state,
+                    redirect_error: None,
+                }
+            }
+            Ok(None) => None,
+            Err(error) => Some(error),
+        };
+
+        StartOutcome {
+            state: self.restore().await,
+            redirect_error,
+        }
+    }
+
+    /// Builds the authorize URL and records a pending sign-in in `sessionStorage`.
+    ///
+    /// `extra_scopes` are asked for in addition to the configured ones.
+    pub fn authorize_url(&self, extra_scopes: &[String]) -> Result<String, Error> {
+        let config = &self.inner.config;
+        let pending = PendingState::new(browser::random_bytes()?, browser::now_ms());
+        let stored = crate::json::to_string(&pending).map_err(|_| Error::Browser {
+            reason: "the pending sign-in could not be serialised".to_owned(),
+        })?;
+        self.inner.session.set(&config.state_key(), &stored);
+
+        let href = browser::location_href()?;
+        let redirect_uri = config
+            .redirect_uri
+            .clone()
+            .unwrap_or_else(|| page_address(&href).to_owned());
+        let mut scopes = config.scopes.clone();
+        for scope in extra_scopes {
+            if !scopes.contains(scope) {
+                scopes.push(scope.clone());
+            }
+        }
+
+        Ok(authorize_url(
+            &config.id_base,
+            &config.client_id,
+            &redirect_uri,
+            &scopes,
+            &pending.value,
+            config.force_verify,
+        ))
+    }
+
+    /// Starts the implicit grant: navigates to Twitch's consent page.
+    pub fn login(&self, extra_scopes: &[String]) -> Result<(), Error> {
+        let url = self.authorize_url(extra_scopes)?;
+        browser::log_info("redirecting to Twitch for sign-in");
+        browser::navigate(&url)
+    }
+
+    /// Reads a sign-in result from the address bar and removes it from there before anything
+    /// else happens. Returns `Ok(None)` on an ordinary page load.
+    pub async fn handle_redirect(&self) -> Result<Option<SessionState>, Error> {
+        let href = browser::location_href()?;
+        let redirect = parse_redirect(&href);
+        if redirect == Redirect::None {
+            return Ok(None);
+        }
+
+        // The token must leave the address bar before the first await.
+        browser::replace_address(&clean_address(&href))?;
+        let pending = self.take_pending_state();
+
+        let result = match redirect {
+            Redirect::None => return Ok(None),
+            Redirect::Error { error, .. } => Err(error),
+            Redirect::Token {
+                access_token,
+                state,
+                ..
+            } => match check_redirect_state(pending.as_ref(), state.as_deref()) {
+                Ok(()) => self
+                    .sign_in(access_token, None, Flow::Implicit)
+                    .await
+                    .map(Some),
+                Err(error) => Err(error),
+            },
+        };
+
+        if let Err(error) = &result {
+            browser::log_warn(&format!("sign-in redirect rejected: {error}"));
+        }
+        result
+    }
+
+    /// Signs in with a token obtained elsewhere, after validating it.
+    ///
+    /// The text may carry a pasted `OAuth `, `Bearer ` or `oauth:` prefix, which is removed.
+    pub async fn sign_in_with_token(&self, token: &str) -> Result<SessionState, Error> {
+        self.sign_in(AccessToken::from_pasted(token), None, Flow::Implicit)
+            .await
+    }
+
+    /// Validates a new token, stores the session and announces it.
+    pub(crate) async fn sign_in(
+        &self,
+        access_token: AccessToken,
+        refresh_token: Option<crate::RefreshToken>,
+        flow: Flow,
+    ) -> Result<SessionState, Error> {
+        check_token(access_token.secret()).map_err(|_| Error::RedirectMalformed)?;
+
+        let config = &self.inner.config;
+        let response = self
+            .send(&validate_request(&config.id_base, &access_token))
+            .await?;
+        let validated = ValidatedToken::from_response(&response)?;
+        validated.check_client_id(&config.client_id)?;
+
+        let now = browser::now_ms();
+        let record = SessionRecord {
+            flow,
+            access_token,
+            refresh_token,
+            client_id: validated.client_id,
+            login: validated.login,
+            user_id: validated.user_id,
+            scopes: validated.scopes,
+            expires_at: validated
+                .expires_in
+                .map(|seconds| now + seconds as f64 * 1000.0),
+            validated_at: now,
+        };
+        self.write_record(&record);
+
+        let state = SessionState::SignedIn(SessionInfo::from(&record));
+        self.set_state(state.clone());
+        Ok(state)
+    }
+
+    /// Loads the stored session and validates it.
+    pub async fn restore(&self) -> SessionState {
+        match self.read_record() {
+            Ok(Some(_)) => self.validate_stored().await,
+            Ok(None) => {
+                self.set_state(SessionState::SignedOut { reason: None });
+                self.state()
+            }
+            Err(error) => {
+                self.set_state(SessionState::SignedOut {
+                    reason: Some(error),
+                });
+                self.state()
+            }
+        }
+    }
+
+    /// Validates the stored session now and applies the outcome: a 401 ends the session, a
+    /// transient failure marks it unverified and keeps it.
+    pub async fn validate_stored(&self) -> SessionState {
+        let record = match self.read_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => {
+                self.set_state(SessionState::SignedOut { reason: None });
+                return self.state();
+            }
+            Err(error) => {
+                self.set_state(SessionState::SignedOut {
+                    reason: Some(error),
+                });
+                return self.state();
+            }
+        };
+
+        let now = browser::now_ms();
+        if record.is_expired(now) {
+            self.end_session(Error::TokenInvalid);
+            return self.state();
+        }
+
+        let config = &self.inner.config;
+        let result = self
+            .send(&validate_request(&config.id_base, &record.access_token))
+            .await
+            .and_then(|response| ValidatedToken::from_response(&response));
+
+        match apply_validation(&record, result, &config.client_id, browser::now_ms()) {
+            ValidationOutcome::Valid(updated) => {
+                self.write_record(&updated);
+                self.set_state(SessionState::SignedIn(SessionInfo::from(&updated)));
+            }
+            ValidationOutcome::Ended(error) => self.end_session(error),
+            ValidationOutcome::Unverified(error) => {
+                browser::log_warn(&format!("validation failed, session kept: {error}"));
+                self.set_state(SessionState::Unverified {
+                    info: SessionInfo::from(&record),
+                    reason: error,
+                });
+            }
+        }
+        self.state()
+    }
+
+    /// Revokes the token at Twitch and removes the session.
+    ///
+    /// The session is removed locally even when revoking fails; the failure is returned.
+    pub async fn logout(&self) -> Result<(), Error> {
+        let record = self.read_record().ok().flatten();
+        self.inner.local.remove(&self.inner.config.session_key());
+        self.set_state(SessionState::SignedOut { reason: None });
+
+        let Some(record) = record else {
+            return Ok(());
+        };
+        let config = &self.inner.config;
+        let request = revoke_request(
+            &config.id_base,
+            &record.client_id,
+            record.access_token.secret(),
+        );
+        let result = self
+            .send(&request)
+            .await
+            .and_then(|response| revoke_from_response(&response));
+        if let Err(error) = &result {
+            browser::log_warn(&format!("revoke failed, session removed locally: {error}"));
+        }
+        result
+    }
+
+    /// Sends a Helix GET and parses the body as `T`.
+    ///
+    /// 429, 5xx, network errors and timeouts are retried with backoff up to
+    /// `Config::max_retries` times. A 401 `Invalid OAuth token` triggers one validation: if
+    /// validate also answers 401 the session ends, otherwise Helix's error is returned.
+    pub async fn helix_get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<T, Error> {
+        let response = self.helix_send(path, query).await?;
+        helix_from_response(&response)
+    }
+
+    /// Fetches users by id and login, 100 per request; none means the token's own user.
+    pub async fn get_users(&self, ids: &[String], logins: &[String]) -> Result<Vec<User>, Error> {
+        let mut users = Vec::new();
+        for query in users_queries(ids, logins) {
+            let page: Page<User> = self.helix_get("users", &query).await?;
+            users.extend(page.data);
+        }
+        Ok(users)
+    }
+
+    /// Fetches up to `max_pages` pages of a paginated Helix endpoint, following
+    /// `pagination.cursor` through the `after` parameter.
+    pub async fn helix_get_all<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        max_pages: u32,
+    ) -> Result<Vec<T>, Error> {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+
+        for _ in 0..max_pages.max(1) {
+            let mut page_query: Vec<(String, String)> = query
+                .iter()
+                .filter(|(name, _)| name != "after")
+                .cloned()
+                .collect();
+            if let Some(cursor) = &cursor {
+                page_query.push(("after".to_owned(), cursor.clone()));
+            }
+
+            let page: Page<T> = self.helix_get(path, &page_query).await?;
+            cursor = page.next_cursor().map(str::to_owned);
+            items.extend(page.data);
+            if cursor.is_none() {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    async fn helix_send(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<HttpResponse, Error> {
+        let config = &self.inner.config;
+        let mut attempt = 0;
+
+        loop {
+            let record = self.read_record()?.ok_or(Error::NotSignedIn)?;
+            let request = helix_get_request(
+                &config.helix_base,
+                &record.client_id,
+                &record.access_token,
+                path,
+                query,
+            );
+
+            let error = match self.send(&request).await {
+                Ok(response) if (200..300).contains(&response.status) => return Ok(response),
+                Ok(response) => helix_error(&response),
+                Err(error) => error,
+            };
+
+            if error == Error::TokenInvalid {
+                self.validate_stored().await;
+                return Err(error);
+            }
+            let retryable = matches!(
+                error,
+                Error::RateLimited | Error::Server { .. } | Error::Network | Error::Timeout
+            );
+            if !retryable || attempt >= config.max_retries {
+                return Err(error);
+            }
+
+            let delay = retry_delay_ms(attempt, config.retry_base_ms, browser::random_unit());
+            browser::log_warn(&format!(
+                "Helix {path} failed ({error}); retry {} in {delay} ms",
+                attempt + 1
+            ));
+            browser::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// Sends a request, refusing any URL outside the configured Twitch origins so a token
+    /// cannot leak elsewhere.
+    pub(crate) async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
+        if !self.inner.config.is_twitch_url(&request.url) {
+            return Err(Error::Config {
+                reason: "request outside the configured Twitch origins".to_owned(),
+            });
+        }
+        fetch::send(request, self.inner.config.timeout_ms)
+            .await
+            .map_err(Error::from)
+    }
+
+    /// Reads the stored record. A damaged record is removed and reported.
+    pub(crate) fn read_record(&self) -> Result<Option<SessionRecord>, Error> {
+        let key = self.inner.config.session_key();
+        let Some(text) = self.inner.local.get(&key) else {
+            return Ok(None);
+        };
+
+        match SessionRecord::from_storage(&text) {
+            Ok(record) => Ok(Some(record)),
+            Err(damage) => {
+                self.inner.local.remove(&key);
+                browser::log_warn(&format!("stored session removed: {damage}"));
+                Err(Error::StorageDamaged(damage))
+            }
+        }
+    }
+
+    pub(crate) fn write_record(&self, record: &SessionRecord) {
+        self.inner
+            .local
+            .set(&self.inner.config.session_key(), &record.to_storage());
+    }
+
+    fn take_pending_state(&self) -> Option<PendingState> {
+        let key = self.inner.config.state_key();
+        let text = self.inner.session.get(&key)?;
+        self.inner.session.remove(&key);
+        crate::json::from_str(&text).ok()
+    }
+
+    pub(crate) fn end_session(&self, reason: Error) {
+        self.inner.local.remove(&self.inner.config.session_key());
+        self.set_state(SessionState::SignedOut {
+            reason: Some(reason),
+        });
+    }
+
+    pub(crate) fn set_state(&self, state: SessionState) {
+        let changed = *self.inner.state.borrow() != state;
+        *self.inner.state.borrow_mut() = state.clone();
+        if !changed {
+            return;
+        }
+
+        browser::log_info(&describe(&state));
+        let listeners = self.inner.listeners.borrow().clone();
+        for listener in listeners {
+            listener(&state);
+        }
+    }
+}
+
+/// Checks the `state` Twitch echoed against the pending sign-in of this tab.
+fn check_redirect_state(
+    pending: Option<&PendingState>,
+    returned: Option<&str>,
+) -> Result<(), Error> {
+    let returned = returned.ok_or(Error::StateMissing)?;
+    let pending = pending.ok_or(Error::StateMismatch)?;
+    pending.check(returned, browser::now_ms())
+}
+
+/// Describes a state for the console, without tokens.
+fn describe(state: &SessionState) -> String {
+    match state {
+        SessionState::SignedIn(info) => format!(
+            "signed in as {}",
+            info.login.as_deref().unwrap_or("(app token)")
+        ),
+        SessionState::Unverified { reason, .. } => format!("session unverified: {reason}"),
+        SessionState::SignedOut {
+            reason: Some(reason),
+        } => format!("signed out: {reason}"),
+        SessionState::SignedOut { reason: None } => "signed out".to_owned(),
+    }
+}

@@ -1,0 +1,95 @@
+//! `localStorage` and `sessionStorage` with an in-memory fallback.
+//!
+//! Storage can be missing or failing: disabled by the user, blocked in a sandboxed iframe, full
+//! (`QuotaExceededError`) or refused (`SecurityError`). Then the session lives in memory for this
+//! page only, the console says so once, and everything else keeps working.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use super::browser;
+
+/// Which browser storage a [`Store`] wraps.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Area {
+    /// `localStorage`: shared by the tabs of an origin, kept across restarts.
+    Local,
+    /// `sessionStorage`: one tab only.
+    Session,
+}
+
+/// A key-value store over one browser storage area.
+pub(crate) struct Store {
+    area: Area,
+    memory: RefCell<HashMap<String, String>>,
+    /// Set after the first failure: from then on only `memory` is used.
+    degraded: Cell<bool>,
+}
+
+impl Store {
+    pub(crate) fn new(area: Area) -> Self {
+        let store = Self {
+            area,
+            memory: RefCell::new(HashMap::new()),
+            degraded: Cell::new(false),
+        };
+        if store.storage().is_none() {
+            store.degrade();
+        }
+        store
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<String> {
+        if !self.degraded.get() {
+            match self.storage().map(|storage| storage.get_item(key)) {
+                Some(Ok(value)) => return value,
+                _ => self.degrade(),
+            }
+        }
+        self.memory.borrow().get(key).cloned()
+    }
+
+    /// Writes a whole value in one `setItem` call, so a reader never sees part of it.
+    pub(crate) fn set(&self, key: &str, value: &str) {
+        if !self.degraded.get() {
+            match self.storage().map(|storage| storage.set_item(key, value)) {
+                Some(Ok(())) => return,
+                _ => self.degrade(),
+            }
+        }
+        self.memory
+            .borrow_mut()
+            .insert(key.to_owned(), value.to_owned());
+    }
+
+    pub(crate) fn remove(&self, key: &str) {
+        if !self.degraded.get() {
+            match self.storage().map(|storage| storage.remove_item(key)) {
+                Some(Ok(())) => return,
+                _ => self.degrade(),
+            }
+        }
+        self.memory.borrow_mut().remove(key);
+    }
+
+    fn storage(&self) -> Option<web_sys::Storage> {
+        let window = web_sys::window()?;
+        let storage = match self.area {
+            Area::Local => window.local_storage(),
+            Area::Session => window.session_storage(),
+        };
+        storage.ok().flatten()
+    }
+
+    fn degrade(&self) {
+        if !self.degraded.replace(true) {
+            let name = match self.area {
+                Area::Local => "localStorage",
+                Area::Session => "sessionStorage",
+            };
+            browser::log_warn(&format!(
+                "{name} is unavailable; the session is kept in memory for this page only"
+            ));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Helpers shared by the browser suites: the mock-twitch control API and client set-up.
+//!
+//! The suites run in headless Chromium against a mock-twitch server whose address
+//! `cargo xtask test` passes at compile time in `MOCK_TWITCH_URL`.
+#![allow(dead_code)]
+
+use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use twitch_wasm_auth::{json, Client, Config};
+
+/// Client id of the mock's app registered as Public.
+pub const PUBLIC_CLIENT: &str = "mockpublicclient00000000000001";
+/// Client id of the mock's app registered as Confidential.
+pub const CONFIDENTIAL_CLIENT: &str = "mockconfidentialclient00000001";
+
+/// Returns the mock's base URL, such as `http://127.0.0.1:40123`.
+pub fn mock_url() -> &'static str {
+    option_env!("MOCK_TWITCH_URL").expect(
+        "MOCK_TWITCH_URL was not set at compile time; run the suites with `cargo xtask test`",
+    )
+}
+
+/// Returns a configuration for the mock with short retry delays and a storage prefix of its own.
+pub fn config(prefix: &str) -> Config {
+    let mut config = Config::new(PUBLIC_CLIENT);
+    config.id_base = format!("{}/oauth2", mock_url());
+    config.helix_base = format!("{}/helix", mock_url());
+    config.storage_prefix = format!("test-{prefix}:");
+    config.timeout_ms = 2_000;
+    config.retry_base_ms = 20;
+    config
+}
+
+/// Creates a client for the mock after clearing its storage keys.
+pub fn client(prefix: &str) -> Client {
+    let config = config(prefix);
+    local_storage().remove_item(&config.session_key()).unwrap();
+    session_storage().remove_item(&config.state_key()).unwrap();
+    Client::new(config).unwrap()
+}
+
+pub fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+pub fn session_storage() -> web_sys::Storage {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+}
+
+/// Sends `body` to a control endpoint and returns the response text.
+///
+/// The body goes as `text/plain`, a simple request, so no preflight is involved.
+pub async fn control(method: &str, path: &str, body: &str) -> String {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if method != "GET" {
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
+    let url = format!("{}{path}", mock_url());
+    let window = web_sys::window().unwrap();
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+        .await
+        .unwrap_or_else(|error| panic!("control request {path} failed: {error:?}"))
+        .dyn_into()
+        .unwrap();
+    let status = response.status();
+    let text = JsFuture::from(response.text().unwrap())
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        (200..300).contains(&status),
+        "control request {path} answered {status}: {text}"
+    );
+    text
+}
+
+/// Resets the mock to its seed state.
+pub async fn reset() {
+    control("POST", "/_mock/reset", "").await;
+}
+
+/// Tokens minted by the control API.
+#[derive(Debug, Deserialize)]
+pub struct Minted {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub user_id: String,
+    pub login: String,
+}
+
+/// Mints a token through the control API; `spec` is the JSON request body.
+pub async fn mint(spec: &str) -> Minted {
+    json::from_str(&control("POST", "/_mock/tokens", spec).await).unwrap()
+}
+
+/// Queues `count` faults of `kind` for requests to `path`.
+pub async fn fault(path: &str, kind: &str, count: u32) {
+    let body = format!(r#"{{"path":"{path}","kind":"{kind}","count":{count},"delay_ms":3000}}"#);
+    control("POST", "/_mock/faults", &body).await;
+}
+
+/// One request as the mock logged it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Logged {
+    pub method: String,
+    pub path: String,
+    pub auth_scheme: Option<String>,
+    pub client_id: Option<String>,
+    pub headers: Vec<String>,
+    pub status: u16,
+}
+
+#[derive(Deserialize)]
+struct RequestLog {
+    requests: Vec<Logged>,
+}
+
+/// Returns the requests the mock received, preflights excluded.
+pub async fn requests() -> Vec<Logged> {
+    let log: RequestLog = json::from_str(&control("GET", "/_mock/requests", "").await).unwrap();
+    log.requests
+        .into_iter()
+        .filter(|request| request.method != "OPTIONS")
+        .collect()
+}
+
+/// Counts the logged requests of `method` to `path`.
+pub async fn count(method: &str, path: &str) -> usize {
+    requests()
+        .await
+        .iter()
+        .filter(|request| request.method == method && request.path == path)
+        .count()
+}
+
+/// Clears the mock's request log.
+pub async fn clear_requests() {
+    control("POST", "/_mock/requests/clear", "").await;
+}
+
+/// Returns the page address the tests run on, without query and fragment.
+pub fn page_address() -> String {
+    let href = web_sys::window().unwrap().location().href().unwrap();
+    twitch_wasm_auth::implicit::page_address(&href).to_owned()
+}
+
+/// Puts `suffix` (a query and/or fragment) into the address bar without navigating.
+pub fn set_address(suffix: &str) {
+    let url = format!("{}{suffix}", page_address());
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
+}
+
+/// Returns the current address.
+pub fn address() -> String {
+    web_sys::window().unwrap().location().href().unwrap()
+}
+
+/// Returns the `state` parameter of an authorize URL.
+pub fn state_of(authorize_url: &str) -> String {
+    let query = authorize_url.split_once('?').unwrap().1;
+    twitch_wasm_auth::encoding::decode_pairs(query)
+        .unwrap()
+        .into_iter()
+        .find(|(name, _)| name == "state")
+        .map(|(_, value)| value)
+        .expect("authorize URL has a state")
+}
