@@ -2,6 +2,7 @@
 // No inline script anywhere, so the page runs under a strict Content-Security-Policy.
 
 import init, { TwitchAuth } from "../pkg/twitch_wasm_auth.js";
+import { setupDoctor } from "./doctor.js";
 
 const SETTINGS_KEY = "twitch-wasm-auth-demo:settings";
 const DEFAULT_SCOPES = ["user:read:email"];
@@ -156,6 +157,8 @@ async function main() {
     $("settings").open = true;
     return;
   }
+
+  setupDoctor(auth);
 
   auth.onChange((state) => {
     renderState(state);
