@@ -44,7 +44,8 @@ pub enum Error {
     StateMismatch,
     /// The sign-in was started more than 10 minutes before Twitch redirected back.
     StateExpired,
-    /// The user pressed Cancel on Twitch's consent page (`error=access_denied`).
+    /// The user pressed Cancel on Twitch's consent page (`error=access_denied`), or the page
+    /// cancelled a device sign-in.
     Cancelled,
     /// Twitch rejected the redirect URI because it is not registered for the client id.
     RedirectMismatch,
@@ -231,7 +232,7 @@ impl fmt::Display for Error {
                 "the sign-in redirect does not match a sign-in started in this tab, so its token was discarded",
             ),
             Error::StateExpired => f.write_str("the sign-in took longer than 10 minutes"),
-            Error::Cancelled => f.write_str("sign-in was cancelled on Twitch"),
+            Error::Cancelled => f.write_str("sign-in was cancelled"),
             Error::RedirectMismatch => {
                 f.write_str("Twitch rejected the redirect URI because it is not registered for this client id")
             }

@@ -11,6 +11,7 @@
 
 pub mod backoff;
 pub mod config;
+pub mod device;
 pub mod encoding;
 pub mod error;
 pub mod helix;

@@ -120,6 +120,45 @@ pub fn validation_due(record: &SessionRecord, now_ms: f64) -> bool {
     now_ms - record.validated_at >= VALIDATE_INTERVAL_MS || now_ms < record.validated_at
 }
 
+/// How long before expiry a device session refreshes, in milliseconds (5 minutes).
+pub const REFRESH_MARGIN_MS: f64 = 5.0 * 60.0 * 1000.0;
+
+/// Tells whether a session with a refresh token should refresh now.
+pub fn refresh_due(record: &SessionRecord, now_ms: f64) -> bool {
+    record.refresh_token.is_some()
+        && record
+            .expires_at
+            .is_some_and(|expires_at| now_ms >= expires_at - REFRESH_MARGIN_MS)
+}
+
+/// Returns the delay until the next check of a kept session, in milliseconds: the hourly
+/// validation, the refresh before expiry (device sessions), the expiry itself (implicit
+/// sessions), or a retry with backoff after `failures` failed validations, whichever is first.
+pub fn next_check_delay_ms(
+    record: &SessionRecord,
+    failures: u32,
+    retry_base_ms: u32,
+    jitter: f64,
+    now_ms: f64,
+) -> u32 {
+    let mut due = record.validated_at + VALIDATE_INTERVAL_MS;
+
+    if let Some(expires_at) = record.expires_at {
+        let deadline = if record.refresh_token.is_some() {
+            expires_at - REFRESH_MARGIN_MS
+        } else {
+            expires_at
+        };
+        due = due.min(deadline);
+    }
+    if failures > 0 {
+        let retry = crate::backoff::retry_delay_ms(failures - 1, retry_base_ms, jitter);
+        due = due.min(now_ms + f64::from(retry));
+    }
+
+    (due - now_ms).clamp(0.0, VALIDATE_INTERVAL_MS) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +242,50 @@ mod tests {
                 ValidationOutcome::Unverified(error)
             );
         }
+    }
+
+    #[test]
+    fn next_check_is_the_earliest_deadline() {
+        let mut implicit = record();
+        implicit.expires_at = Some(1_000.0 + 10.0 * VALIDATE_INTERVAL_MS);
+        let mut device = implicit.clone();
+        device.refresh_token = Some(crate::RefreshToken::new("r"));
+        device.expires_at = Some(1_000.0 + REFRESH_MARGIN_MS + 60_000.0);
+        let mut expiring = implicit.clone();
+        expiring.expires_at = Some(1_000.0 + 5_000.0);
+
+        assert_eq!(
+            next_check_delay_ms(&implicit, 0, 1000, 0.0, 1_000.0),
+            VALIDATE_INTERVAL_MS as u32
+        );
+        assert_eq!(next_check_delay_ms(&device, 0, 1000, 0.0, 1_000.0), 60_000);
+        assert_eq!(next_check_delay_ms(&expiring, 0, 1000, 0.0, 1_000.0), 5_000);
+        assert_eq!(next_check_delay_ms(&implicit, 1, 1000, 0.0, 1_000.0), 500);
+        assert_eq!(next_check_delay_ms(&implicit, 3, 1000, 0.0, 1_000.0), 2_000);
+        assert_eq!(
+            next_check_delay_ms(
+                &implicit,
+                0,
+                1000,
+                0.0,
+                1_000.0 + 2.0 * VALIDATE_INTERVAL_MS
+            ),
+            0
+        );
+    }
+
+    #[test]
+    fn refresh_is_due_five_minutes_early() {
+        let mut device = record();
+        device.refresh_token = Some(crate::RefreshToken::new("r"));
+        device.expires_at = Some(1_000_000.0);
+
+        assert!(!refresh_due(&device, 1_000_000.0 - REFRESH_MARGIN_MS - 1.0));
+        assert!(refresh_due(&device, 1_000_000.0 - REFRESH_MARGIN_MS));
+        assert!(
+            !refresh_due(&record(), 1_000_000.0),
+            "implicit sessions never refresh"
+        );
     }
 
     #[test]

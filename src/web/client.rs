@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
 
+use super::keeper::{refresh_due, Keeper};
 use super::storage::{Area, Store};
 use super::{browser, fetch};
 use crate::backoff::retry_delay_ms;
@@ -35,18 +36,19 @@ pub struct StartOutcome {
     pub redirect_error: Option<Error>,
 }
 
-struct Inner {
-    config: Config,
-    local: Store,
-    session: Store,
-    state: RefCell<SessionState>,
-    listeners: RefCell<Vec<Listener>>,
+pub(super) struct Inner {
+    pub(super) config: Config,
+    pub(super) local: Store,
+    pub(super) session: Store,
+    pub(super) state: RefCell<SessionState>,
+    pub(super) listeners: RefCell<Vec<Listener>>,
+    pub(super) keeper: Keeper,
 }
 
 /// The browser client. Cloning is cheap and clones share one session.
 #[derive(Clone)]
 pub struct Client {
-    inner: Rc<Inner>,
+    pub(super) inner: Rc<Inner>,
 }
 
 impl std::fmt::Debug for Client {
@@ -69,6 +71,7 @@ impl Client {
                 session: Store::new(Area::Session),
                 state: RefCell::new(SessionState::SignedOut { reason: None }),
                 listeners: RefCell::new(Vec::new()),
+                keeper: Keeper::default(),
             }),
         })
     }
@@ -88,22 +91,21 @@ impl Client {
         self.inner.listeners.borrow_mut().push(listener);
     }
 
-    /// Handles a sign-in redirect in the address bar, if any, then validates the stored
-    /// session. Call it once at page load.
+    /// Handles a sign-in redirect in the address bar, if any, validates the stored session,
+    /// and from then on keeps it: validation every hour and when the tab becomes visible,
+    /// refresh before expiry for device sessions, and changes from other tabs. Call it once
+    /// at page load.
     pub async fn start(&self) -> StartOutcome {
-        let redirect_error = match self.handle_redirect().await {
-            Ok(Some(state)) => {
-                return StartOutcome {
-                    state,
-                    redirect_error: None,
-                }
-            }
-            Ok(None) => None,
-            Err(error) => Some(error),
+        let redirect = self.handle_redirect().await;
+        let (state, redirect_error) = match redirect {
+            Ok(Some(state)) => (state, None),
+            Ok(None) => (self.restore().await, None),
+            Err(error) => (self.restore().await, Some(error)),
         };
 
+        self.keep();
         StartOutcome {
-            state: self.restore().await,
+            state,
             redirect_error,
         }
     }
@@ -263,6 +265,9 @@ impl Client {
         };
 
         let now = browser::now_ms();
+        if record.refresh_token.is_some() && refresh_due(&record, now) {
+            return self.refresh().await.unwrap_or_else(|_| self.state());
+        }
         if record.is_expired(now) {
             self.end_session(Error::TokenInvalid);
             return self.state();
@@ -277,10 +282,15 @@ impl Client {
         match apply_validation(&record, result, &config.client_id, browser::now_ms()) {
             ValidationOutcome::Valid(updated) => {
                 self.write_record(&updated);
+                self.inner.keeper.failures.set(0);
                 self.set_state(SessionState::SignedIn(SessionInfo::from(&updated)));
             }
             ValidationOutcome::Ended(error) => self.end_session(error),
             ValidationOutcome::Unverified(error) => {
+                self.inner
+                    .keeper
+                    .failures
+                    .set(self.inner.keeper.failures.get() + 1);
                 browser::log_warn(&format!("validation failed, session kept: {error}"));
                 self.set_state(SessionState::Unverified {
                     info: SessionInfo::from(&record),
@@ -380,6 +390,7 @@ impl Client {
     ) -> Result<HttpResponse, Error> {
         let config = &self.inner.config;
         let mut attempt = 0;
+        let mut refreshed = false;
 
         loop {
             let record = self.read_record()?.ok_or(Error::NotSignedIn)?;
@@ -397,8 +408,17 @@ impl Client {
                 Err(error) => error,
             };
 
+            // A device session gets one refresh and one more try. Otherwise one validation
+            // decides: a 401 there ends the session, a 200 leaves Helix's error as it is.
+            if error == Error::TokenInvalid && record.refresh_token.is_some() && !refreshed {
+                refreshed = true;
+                self.refresh().await?;
+                continue;
+            }
             if error == Error::TokenInvalid {
-                self.validate_stored().await;
+                if !refreshed {
+                    self.validate_stored().await;
+                }
                 return Err(error);
             }
             let retryable = matches!(
@@ -470,17 +490,17 @@ impl Client {
     }
 
     pub(crate) fn set_state(&self, state: SessionState) {
-        let changed = *self.inner.state.borrow() != state;
-        *self.inner.state.borrow_mut() = state.clone();
-        if !changed {
+        let previous = self.inner.state.replace(state.clone());
+        if previous == state {
             return;
         }
 
-        browser::log_info(&describe(&state));
+        browser::log_info(&describe(&previous, &state));
         let listeners = self.inner.listeners.borrow().clone();
         for listener in listeners {
             listener(&state);
         }
+        self.schedule();
     }
 }
 
@@ -494,9 +514,12 @@ fn check_redirect_state(
     pending.check(returned, browser::now_ms())
 }
 
-/// Describes a state for the console, without tokens.
-fn describe(state: &SessionState) -> String {
+/// Describes a state change for the console, without tokens.
+fn describe(previous: &SessionState, state: &SessionState) -> String {
     match state {
+        SessionState::SignedIn(_) if matches!(previous, SessionState::SignedIn(_)) => {
+            "session validated".to_owned()
+        }
         SessionState::SignedIn(info) => format!(
             "signed in as {}",
             info.login.as_deref().unwrap_or("(app token)")

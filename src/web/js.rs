@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::Client;
+use super::{Client, DeviceLogin};
 use crate::session::SessionState;
 use crate::{Config, Error};
 
@@ -392,6 +392,33 @@ impl TwitchAuth {
         })
     }
 
+    /// Starts a device sign-in for `scopes` (the configured scopes when omitted). Resolves to
+    /// a `DeviceLoginHandle`: show its `userCode` and `verificationUri`, then await `wait()`.
+    #[wasm_bindgen(js_name = startDeviceLogin)]
+    pub fn start_device_login(&self, scopes: Option<Vec<String>>) -> js_sys::Promise {
+        let client = self.client.clone();
+        future_to_promise(async move {
+            let login = client
+                .start_device_login(&scopes.unwrap_or_default())
+                .await
+                .map_err(|error| error_to_js(&error))?;
+            Ok(DeviceLoginHandle { client, login }.into())
+        })
+    }
+
+    /// Exchanges the refresh token of a device session for a new pair, once across tabs.
+    /// Resolves to a `TwitchAuthState`.
+    pub fn refresh(&self) -> js_sys::Promise {
+        let client = self.client.clone();
+        future_to_promise(async move {
+            let state = client
+                .refresh()
+                .await
+                .map_err(|error| error_to_js(&error))?;
+            Ok(state_to_js(&state))
+        })
+    }
+
     /// Registers a listener that runs after every state change.
     #[wasm_bindgen(js_name = onChange)]
     pub fn on_change(&self, listener: JsListener) {
@@ -408,5 +435,58 @@ struct JsonValue(JsValue);
 impl<'de> Deserialize<'de> for JsonValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         serde_wasm_bindgen::preserve::deserialize(deserializer).map(JsonValue)
+    }
+}
+
+/// A device sign-in waiting for the user to enter the code on Twitch.
+#[wasm_bindgen]
+pub struct DeviceLoginHandle {
+    client: Client,
+    login: DeviceLogin,
+}
+
+#[wasm_bindgen]
+impl DeviceLoginHandle {
+    /// The code the user enters on the activation page.
+    #[wasm_bindgen(getter, js_name = userCode)]
+    pub fn user_code(&self) -> String {
+        self.login.user_code().to_owned()
+    }
+
+    /// The activation page address, which already carries the code.
+    #[wasm_bindgen(getter, js_name = verificationUri)]
+    pub fn verification_uri(&self) -> String {
+        self.login.verification_uri().to_owned()
+    }
+
+    /// When the code expires, in milliseconds since the Unix epoch.
+    #[wasm_bindgen(getter, js_name = expiresAt)]
+    pub fn expires_at(&self) -> f64 {
+        self.login.expires_at()
+    }
+
+    /// Poll interval in seconds.
+    #[wasm_bindgen(getter)]
+    pub fn interval(&self) -> u32 {
+        self.login.interval()
+    }
+
+    /// Polls until the user approves (resolves to a `TwitchAuthState`) or denies, the code
+    /// expires, or `cancel()` is called (rejects with a `TwitchAuthError`).
+    pub fn wait(&self) -> js_sys::Promise {
+        let client = self.client.clone();
+        let login = self.login.clone();
+        future_to_promise(async move {
+            let state = client
+                .finish_device_login(&login)
+                .await
+                .map_err(|error| error_to_js(&error))?;
+            Ok(state_to_js(&state))
+        })
+    }
+
+    /// Stops the polling.
+    pub fn cancel(&self) {
+        self.login.cancel();
     }
 }

@@ -4,9 +4,13 @@
 
 mod browser;
 mod client;
+mod device_flow;
 mod fetch;
 mod js;
+mod keeper;
+mod lock;
 mod storage;
 
 pub use client::{Client, Listener, StartOutcome};
+pub use device_flow::DeviceLogin;
 pub use js::TwitchAuth;
