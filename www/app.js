@@ -85,10 +85,63 @@ function renderState(state) {
       ? "never"
       : `in ${formatDuration(state.expiresAt - Date.now())}`;
   $("session-validated").textContent = state.validatedAt ? new Date(state.validatedAt).toLocaleString() : "–";
+  $("session-next-check").textContent = signedIn ? nextCheckText(state) : "–";
 
   $("login-button").hidden = signedIn;
+  $("device-login-button").hidden = signedIn;
   $("logout-button").hidden = !signedIn;
   if (!signedIn) $("profile").hidden = true;
+}
+
+/** Describes the next automatic check: a refresh for device sessions, else the hourly validation. */
+function nextCheckText(state) {
+  const hour = 3600 * 1000;
+  const validateAt = state.validatedAt + hour;
+  if (state.flow === "device" && state.expiresAt !== null) {
+    const refreshAt = state.expiresAt - 5 * 60 * 1000;
+    if (refreshAt < validateAt) return `refresh in ${formatDuration(Math.max(0, refreshAt - Date.now()))}`;
+  }
+  return `validation in ${formatDuration(Math.max(0, validateAt - Date.now()))}`;
+}
+
+/** Runs a device sign-in: shows the code and a countdown until the user approves on Twitch. */
+async function deviceLogin(auth) {
+  showError(null);
+  const panel = $("device-panel");
+  let handle;
+  try {
+    handle = await auth.startDeviceLogin();
+  } catch (error) {
+    showError(error);
+    return;
+  }
+
+  $("device-code").textContent = handle.userCode;
+  const link = $("device-link");
+  link.href = handle.verificationUri;
+  link.textContent = new URL(handle.verificationUri).origin + new URL(handle.verificationUri).pathname;
+  const tick = () => {
+    const seconds = Math.max(0, Math.round((handle.expiresAt - Date.now()) / 1000));
+    $("device-countdown").textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  };
+  tick();
+  const countdown = setInterval(tick, 1000);
+  const cancel = () => handle.cancel();
+  $("device-cancel-button").addEventListener("click", cancel, { once: true });
+  panel.hidden = false;
+  $("device-login-button").disabled = true;
+
+  try {
+    // The state listener renders the profile once the session arrives.
+    await handle.wait();
+  } catch (error) {
+    showError(error);
+  } finally {
+    clearInterval(countdown);
+    $("device-cancel-button").removeEventListener("click", cancel);
+    panel.hidden = true;
+    $("device-login-button").disabled = false;
+  }
 }
 
 async function renderProfile(auth) {
@@ -160,10 +213,17 @@ async function main() {
 
   setupDoctor(auth);
 
+  let previousStatus = null;
   auth.onChange((state) => {
     renderState(state);
     if (state.status === "signed_out" && state.reason) showError(state.reason);
+    // Another tab signed in, or this one came back from a failed validation.
+    if (state.status === "signed_in" && previousStatus !== null && previousStatus !== "signed_in") {
+      renderProfile(auth);
+    }
+    previousStatus = state.status;
   });
+  $("device-login-button").addEventListener("click", () => deviceLogin(auth));
 
   $("login-button").addEventListener("click", () => {
     try {
@@ -185,6 +245,8 @@ async function main() {
   renderState(state);
   showError(redirectError ?? state.reason);
   $("login-button").disabled = false;
+  $("device-login-button").disabled = false;
+  previousStatus = state.status;
 
   if (state.status === "signed_in") {
     performance.mark("twa:validated");
