@@ -178,3 +178,38 @@ pub fn state_of(authorize_url: &str) -> String {
         .map(|(_, value)| value)
         .expect("authorize URL has a state")
 }
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Posts a form body to the mock without this crate's client, and returns status and body.
+pub async fn form_post(path: &str, body: &str) -> (u16, String) {
+    let headers = web_sys::Headers::new().unwrap();
+    headers
+        .set("Content-Type", "application/x-www-form-urlencoded")
+        .unwrap();
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    let url = format!("{}{path}", mock_url());
+    let response: web_sys::Response = JsFuture::from(web_sys::window().unwrap().fetch_with_str_and_init(&url, &init))
+        .await
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let text = JsFuture::from(response.text().unwrap())
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    (response.status(), text)
+}
