@@ -1,4 +1,5 @@
 //! Device code sign-in and rotating refresh tokens against mock-twitch in a real browser.
+#![cfg(target_arch = "wasm32")]
 
 mod common;
 
@@ -122,8 +123,11 @@ async fn device_sign_in_can_be_cancelled() {
 async fn refresh_before_expiry() {
     reset().await;
     let client = device_session("refresh-early", PUBLIC_CLIENT).await;
-    let before = stored_record("refresh-early").unwrap();
-    set_expiry(before.access_token.secret(), 200).await;
+    let mut before = stored_record("refresh-early").unwrap();
+    before.expires_at = Some(js_sys::Date::now() + 200_000.0);
+    local_storage()
+        .set_item(&config("refresh-early").session_key(), &before.to_storage())
+        .unwrap();
     clear_requests().await;
 
     let state = client.validate_stored().await;
@@ -132,9 +136,25 @@ async fn refresh_before_expiry() {
     assert!(matches!(state, SessionState::SignedIn(_)), "got {state:?}");
     assert_ne!(after.access_token, before.access_token);
     assert_ne!(after.refresh_token, before.refresh_token);
-    assert!(after.expires_at.unwrap() > before.expires_at.unwrap() - 1000.0);
+    assert!(after.expires_at.unwrap() > before.expires_at.unwrap() + 3_600_000.0);
     assert_eq!(count("POST", "/oauth2/token").await, 1);
     assert_eq!(count("GET", "/oauth2/validate").await, 0, "refresh replaces the validation");
+}
+
+#[wasm_bindgen_test]
+async fn validation_revealing_near_expiry_refreshes() {
+    reset().await;
+    let client = device_session("refresh-after-validate", PUBLIC_CLIENT).await;
+    let before = stored_record("refresh-after-validate").unwrap();
+    set_expiry(before.access_token.secret(), 200).await;
+    clear_requests().await;
+
+    let state = client.validate_stored().await;
+
+    assert!(matches!(state, SessionState::SignedIn(_)), "got {state:?}");
+    assert_ne!(stored_record("refresh-after-validate").unwrap().access_token, before.access_token);
+    assert_eq!(count("GET", "/oauth2/validate").await, 1);
+    assert_eq!(count("POST", "/oauth2/token").await, 1);
 }
 
 #[wasm_bindgen_test]

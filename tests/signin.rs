@@ -1,4 +1,5 @@
 //! Implicit sign-in, restore, logout and Helix calls against mock-twitch in a real browser.
+#![cfg(target_arch = "wasm32")]
 
 mod common;
 

@@ -284,6 +284,9 @@ impl Client {
                 self.write_record(&updated);
                 self.inner.keeper.failures.set(0);
                 self.set_state(SessionState::SignedIn(SessionInfo::from(&updated)));
+                if refresh_due(&updated, browser::now_ms()) {
+                    return self.refresh().await.unwrap_or_else(|_| self.state());
+                }
             }
             ValidationOutcome::Ended(error) => self.end_session(error),
             ValidationOutcome::Unverified(error) => {

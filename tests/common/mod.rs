@@ -101,9 +101,11 @@ pub async fn mint(spec: &str) -> Minted {
     json::from_str(&control("POST", "/_mock/tokens", spec).await).unwrap()
 }
 
-/// Queues `count` faults of `kind` for requests to `path`.
+/// Queues `count` faults of `kind` for requests to `path`. A `delay` fault waits 3 s, longer
+/// than the 2 s timeout of [`config`].
 pub async fn fault(path: &str, kind: &str, count: u32) {
-    let body = format!(r#"{{"path":"{path}","kind":"{kind}","count":{count},"delay_ms":3000}}"#);
+    let delay = if kind == "delay" { r#","delay_ms":3000"# } else { "" };
+    let body = format!(r#"{{"path":"{path}","kind":"{kind}","count":{count}{delay}}}"#);
     control("POST", "/_mock/faults", &body).await;
 }
 
@@ -115,7 +117,8 @@ pub struct Logged {
     pub auth_scheme: Option<String>,
     pub client_id: Option<String>,
     pub headers: Vec<String>,
-    pub status: u16,
+    /// Status sent, absent when the connection was dropped.
+    pub status: Option<u16>,
 }
 
 #[derive(Deserialize)]
