@@ -33,6 +33,9 @@ pub struct Config {
     pub max_retries: u32,
     /// First retry delay in milliseconds; later delays double, up to 30 s, with jitter.
     pub retry_base_ms: u32,
+    /// Time between validations of a kept session, in milliseconds. Twitch requires at least
+    /// one an hour, so this is at most 3,600,000 (the default). Tests shorten it.
+    pub validate_interval_ms: u32,
 }
 
 impl Config {
@@ -49,6 +52,7 @@ impl Config {
             timeout_ms: 10_000,
             max_retries: 3,
             retry_base_ms: 1_000,
+            validate_interval_ms: 3_600_000,
         }
     }
 
@@ -61,6 +65,15 @@ impl Config {
                 reason: format!(
                     "client id {:?} is empty or not alphanumeric",
                     self.client_id
+                ),
+            });
+        }
+
+        if self.validate_interval_ms == 0 || self.validate_interval_ms > 3_600_000 {
+            return Err(Error::Config {
+                reason: format!(
+                    "validate interval {} ms is outside 1 to 3600000 ms; Twitch requires a validation at least every hour",
+                    self.validate_interval_ms
                 ),
             });
         }
@@ -151,6 +164,10 @@ mod tests {
 
         let mut config = Config::new("abc");
         config.helix_base = "/helix".to_owned();
+        assert_eq!(config.check().unwrap_err().code(), "config");
+
+        let mut config = Config::new("abc");
+        config.validate_interval_ms = 3_600_001;
         assert_eq!(config.check().unwrap_err().code(), "config");
     }
 }

@@ -42,6 +42,26 @@ pub fn helix_get_request(
     }
 }
 
+/// Checks that `path` names a Helix endpoint: segments of letters, digits, `_` and `-` only.
+///
+/// This keeps a caller's path from leaving Helix through `..`, a scheme, `//`, a query or a
+/// fragment; query parameters go in the separate list, where they are encoded.
+pub fn check_path(path: &str) -> Result<(), Error> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let valid = segments.iter().all(|segment| {
+        !segment.is_empty()
+            && segment
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-')
+    });
+    if valid && path.len() <= 200 {
+        return Ok(());
+    }
+    Err(Error::Config {
+        reason: format!("{:?} is not a Helix endpoint path such as \"users\"", path.chars().take(200).collect::<String>()),
+    })
+}
+
 /// Maps a Helix error response to an [`Error`].
 ///
 /// Helix answers 401 for five different faults and only the `message` tells them apart.
@@ -205,6 +225,28 @@ mod tests {
         );
         assert_eq!(request.header("Client-Id"), Some("cid"));
         assert_eq!(request.headers.len(), 2);
+    }
+
+    #[test]
+    fn paths_outside_helix_are_rejected() {
+        for good in ["users", "/users", "moderation/moderators", "channels/followers", "eventsub/subscriptions"] {
+            assert_eq!(check_path(good), Ok(()), "path {good}");
+        }
+        for bad in [
+            "",
+            "/",
+            "../oauth2/validate",
+            "users/../../x",
+            "https://evil.example/users",
+            "//evil.example/users",
+            "users?login=x",
+            "users#x",
+            "users/",
+            "us ers",
+            "usérs",
+        ] {
+            assert_eq!(check_path(bad).unwrap_err().code(), "config", "path {bad}");
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@ use crate::record::{Flow, SessionRecord};
 use crate::validate::ValidatedToken;
 use crate::Error;
 
-/// Twitch requires a validation at start-up and then every hour, in milliseconds.
+/// Twitch requires a validation at start-up and then every hour, in milliseconds. This is the
+/// default and the maximum of `Config::validate_interval_ms`.
 pub const VALIDATE_INTERVAL_MS: f64 = 3600.0 * 1000.0;
 
 /// What a page may show about a session: everything but the tokens.
@@ -115,9 +116,9 @@ pub fn apply_validation(
     ValidationOutcome::Valid(updated)
 }
 
-/// Tells whether the hourly validation is due.
-pub fn validation_due(record: &SessionRecord, now_ms: f64) -> bool {
-    now_ms - record.validated_at >= VALIDATE_INTERVAL_MS || now_ms < record.validated_at
+/// Tells whether the periodic validation is due, `interval_ms` after the last one.
+pub fn validation_due(record: &SessionRecord, interval_ms: f64, now_ms: f64) -> bool {
+    now_ms - record.validated_at >= interval_ms || now_ms < record.validated_at
 }
 
 /// How long before expiry a device session refreshes, in milliseconds (5 minutes).
@@ -131,17 +132,18 @@ pub fn refresh_due(record: &SessionRecord, now_ms: f64) -> bool {
             .is_some_and(|expires_at| now_ms >= expires_at - REFRESH_MARGIN_MS)
 }
 
-/// Returns the delay until the next check of a kept session, in milliseconds: the hourly
+/// Returns the delay until the next check of a kept session, in milliseconds: the periodic
 /// validation, the refresh before expiry (device sessions), the expiry itself (implicit
 /// sessions), or a retry with backoff after `failures` failed validations, whichever is first.
 pub fn next_check_delay_ms(
     record: &SessionRecord,
+    interval_ms: f64,
     failures: u32,
     retry_base_ms: u32,
     jitter: f64,
     now_ms: f64,
 ) -> u32 {
-    let mut due = record.validated_at + VALIDATE_INTERVAL_MS;
+    let mut due = record.validated_at + interval_ms;
 
     if let Some(expires_at) = record.expires_at {
         let deadline = if record.refresh_token.is_some() {
@@ -156,7 +158,7 @@ pub fn next_check_delay_ms(
         due = due.min(now_ms + f64::from(retry));
     }
 
-    (due - now_ms).clamp(0.0, VALIDATE_INTERVAL_MS) as u32
+    (due - now_ms).clamp(0.0, interval_ms) as u32
 }
 
 #[cfg(test)]
@@ -255,16 +257,15 @@ mod tests {
         expiring.expires_at = Some(1_000.0 + 5_000.0);
 
         assert_eq!(
-            next_check_delay_ms(&implicit, 0, 1000, 0.0, 1_000.0),
+            next_check_delay_ms(&implicit, VALIDATE_INTERVAL_MS, 0, 1000, 0.0, 1_000.0),
             VALIDATE_INTERVAL_MS as u32
         );
-        assert_eq!(next_check_delay_ms(&device, 0, 1000, 0.0, 1_000.0), 60_000);
-        assert_eq!(next_check_delay_ms(&expiring, 0, 1000, 0.0, 1_000.0), 5_000);
-        assert_eq!(next_check_delay_ms(&implicit, 1, 1000, 0.0, 1_000.0), 500);
-        assert_eq!(next_check_delay_ms(&implicit, 3, 1000, 0.0, 1_000.0), 2_000);
+        assert_eq!(next_check_delay_ms(&device, VALIDATE_INTERVAL_MS, 0, 1000, 0.0, 1_000.0), 60_000);
+        assert_eq!(next_check_delay_ms(&expiring, VALIDATE_INTERVAL_MS, 0, 1000, 0.0, 1_000.0), 5_000);
+        assert_eq!(next_check_delay_ms(&implicit, VALIDATE_INTERVAL_MS, 1, 1000, 0.0, 1_000.0), 500);
+        assert_eq!(next_check_delay_ms(&implicit, VALIDATE_INTERVAL_MS, 3, 1000, 0.0, 1_000.0), 2_000);
         assert_eq!(
-            next_check_delay_ms(
-                &implicit,
+            next_check_delay_ms(&implicit, VALIDATE_INTERVAL_MS,
                 0,
                 1000,
                 0.0,
@@ -292,11 +293,10 @@ mod tests {
     fn hourly_validation_is_due_after_an_hour() {
         let record = record();
 
-        assert!(!validation_due(
-            &record,
+        assert!(!validation_due(&record, VALIDATE_INTERVAL_MS,
             1_000.0 + VALIDATE_INTERVAL_MS - 1.0
         ));
-        assert!(validation_due(&record, 1_000.0 + VALIDATE_INTERVAL_MS));
-        assert!(validation_due(&record, 0.0));
+        assert!(validation_due(&record, VALIDATE_INTERVAL_MS, 1_000.0 + VALIDATE_INTERVAL_MS));
+        assert!(validation_due(&record, VALIDATE_INTERVAL_MS, 0.0));
     }
 }

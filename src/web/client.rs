@@ -391,6 +391,7 @@ impl Client {
         path: &str,
         query: &[(String, String)],
     ) -> Result<HttpResponse, Error> {
+        crate::helix::check_path(path)?;
         let config = &self.inner.config;
         let mut attempt = 0;
         let mut refreshed = false;

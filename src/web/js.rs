@@ -34,6 +34,8 @@ export interface TwitchAuthConfig {
   maxRetries?: number;
   /** First retry delay in milliseconds, doubled each retry; default 1000. */
   retryBaseMs?: number;
+  /** Time between validations in milliseconds; default and maximum 3600000 (Twitch's rule). */
+  validateIntervalMs?: number;
 }
 
 /** An error, as thrown or reported by TwitchAuth. `code` is stable; `message` and `hint` are for people. */
@@ -106,6 +108,7 @@ struct ConfigInput {
     timeout_ms: Option<u32>,
     max_retries: Option<u32>,
     retry_base_ms: Option<u32>,
+    validate_interval_ms: Option<u32>,
 }
 
 impl ConfigInput {
@@ -126,6 +129,9 @@ impl ConfigInput {
         config.timeout_ms = self.timeout_ms.unwrap_or(config.timeout_ms);
         config.max_retries = self.max_retries.unwrap_or(config.max_retries);
         config.retry_base_ms = self.retry_base_ms.unwrap_or(config.retry_base_ms);
+        config.validate_interval_ms = self
+            .validate_interval_ms
+            .unwrap_or(config.validate_interval_ms);
         config
     }
 }
@@ -417,6 +423,12 @@ impl TwitchAuth {
                 .map_err(|error| error_to_js(&error))?;
             Ok(state_to_js(&state))
         })
+    }
+
+    /// Stops the hourly validation, refresh timer and tab listeners that `start()` set up.
+    /// The stored session stays; `start()` resumes.
+    pub fn stop(&self) {
+        self.client.stop();
     }
 
     /// Registers a listener that runs after every state change.

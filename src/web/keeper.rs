@@ -26,7 +26,17 @@ pub(crate) struct Keeper {
     started: Cell<bool>,
     timer: Cell<Option<i32>>,
     timer_callback: RefCell<Option<Closure<dyn FnMut()>>>,
-    event_callbacks: RefCell<Vec<Closure<dyn FnMut(web_sys::Event)>>>,
+    event_callbacks: RefCell<Vec<Registration>>,
+}
+
+/// A listener of the keeper: where it is registered, for which event, and the callback.
+type Registration = (EventTarget, &'static str, Rc<Closure<dyn FnMut(web_sys::Event)>>);
+
+/// Where a listener of the keeper is registered.
+#[derive(Clone, Copy)]
+enum EventTarget {
+    Window,
+    Document,
 }
 
 impl Client {
@@ -36,6 +46,34 @@ impl Client {
             self.listen();
         }
         self.schedule();
+    }
+
+    /// Stops keeping the session in this client: clears the timer and removes the listeners.
+    /// The stored session stays. [`Client::start`] resumes.
+    pub fn stop(&self) {
+        let keeper = &self.inner.keeper;
+        keeper.started.set(false);
+        let Ok(window) = browser::window() else {
+            return;
+        };
+        if let Some(timer) = keeper.timer.take() {
+            window.clear_timeout_with_handle(timer);
+        }
+        keeper.timer_callback.replace(None);
+
+        for (target, event, callback) in keeper.event_callbacks.borrow_mut().drain(..) {
+            let function = callback.as_ref().as_ref().unchecked_ref();
+            match target {
+                EventTarget::Window => {
+                    let _ = window.remove_event_listener_with_callback(event, function);
+                }
+                EventTarget::Document => {
+                    if let Some(document) = window.document() {
+                        let _ = document.remove_event_listener_with_callback(event, function);
+                    }
+                }
+            }
+        }
     }
 
     /// Sets the timer for the next check of the stored session, replacing any earlier one.
@@ -57,6 +95,7 @@ impl Client {
         let config = self.config();
         let delay = next_check_delay_ms(
             &record,
+            f64::from(config.validate_interval_ms),
             keeper.failures.get(),
             config.retry_base_ms,
             browser::random_unit(),
@@ -114,7 +153,7 @@ impl Client {
             _ => false,
         };
         let due =
-            validation_due(&record, now) || refresh_due(&record, now) || record.is_expired(now);
+            validation_due(&record, f64::from(self.config().validate_interval_ms), now) || refresh_due(&record, now) || record.is_expired(now);
 
         if due || retry_unverified {
             self.validate_stored().await;
@@ -173,19 +212,28 @@ impl Client {
                 }
             });
 
-        let _ =
-            window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
-        let _ =
-            window.add_event_listener_with_callback("focus", on_visible.as_ref().unchecked_ref());
-        if let Some(document) = window.document() {
-            let _ = document.add_event_listener_with_callback(
-                "visibilitychange",
-                on_visible.as_ref().unchecked_ref(),
-            );
-        }
+        let on_storage = Rc::new(on_storage);
+        let on_visible = Rc::new(on_visible);
+        let registrations = [
+            (EventTarget::Window, "storage", on_storage),
+            (EventTarget::Window, "focus", Rc::clone(&on_visible)),
+            (EventTarget::Document, "visibilitychange", on_visible),
+        ];
 
         let mut callbacks = self.inner.keeper.event_callbacks.borrow_mut();
-        callbacks.push(on_storage);
-        callbacks.push(on_visible);
+        for (target, event, callback) in registrations {
+            let function = callback.as_ref().as_ref().unchecked_ref();
+            match target {
+                EventTarget::Window => {
+                    let _ = window.add_event_listener_with_callback(event, function);
+                }
+                EventTarget::Document => {
+                    if let Some(document) = window.document() {
+                        let _ = document.add_event_listener_with_callback(event, function);
+                    }
+                }
+            }
+            callbacks.push((target, event, callback));
+        }
     }
 }

@@ -216,3 +216,38 @@ pub async fn form_post(path: &str, body: &str) -> (u16, String) {
         .unwrap();
     (response.status(), text)
 }
+
+/// Runs a snippet of JavaScript in the test page.
+pub fn run_js(code: &str) -> wasm_bindgen::JsValue {
+    js_sys::Function::new_no_args(code)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap()
+}
+
+/// Starts recording every console message of the page.
+pub fn record_console() {
+    run_js(
+        r#"
+        if (!window.__consoleRecord) {
+            window.__consoleRecord = [];
+            for (const level of ["log", "info", "warn", "error", "debug"]) {
+                const original = console[level];
+                console[level] = function (...args) {
+                    window.__consoleRecord.push(args.map(String).join(" "));
+                    return original.apply(console, args);
+                };
+            }
+        }
+        window.__consoleRecord.length = 0;
+        "#,
+    );
+}
+
+/// Returns the console messages recorded since [`record_console`].
+pub fn recorded_console() -> Vec<String> {
+    let record = run_js("return window.__consoleRecord || [];");
+    js_sys::Array::from(&record)
+        .iter()
+        .filter_map(|value| value.as_string())
+        .collect()
+}
