@@ -58,7 +58,10 @@ pub fn check_path(path: &str) -> Result<(), Error> {
         return Ok(());
     }
     Err(Error::Config {
-        reason: format!("{:?} is not a Helix endpoint path such as \"users\"", path.chars().take(200).collect::<String>()),
+        reason: format!(
+            "{:?} is not a Helix endpoint path such as \"users\"",
+            path.chars().take(200).collect::<String>()
+        ),
     })
 }
 
@@ -229,7 +232,13 @@ mod tests {
 
     #[test]
     fn paths_outside_helix_are_rejected() {
-        for good in ["users", "/users", "moderation/moderators", "channels/followers", "eventsub/subscriptions"] {
+        for good in [
+            "users",
+            "/users",
+            "moderation/moderators",
+            "channels/followers",
+            "eventsub/subscriptions",
+        ] {
             assert_eq!(check_path(good), Ok(()), "path {good}");
         }
         for bad in [

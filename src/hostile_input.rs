@@ -37,18 +37,74 @@ impl Generator {
 }
 
 const URL_PIECES: &[&str] = &[
-    "https://example.github.io/app/", "?", "#", "&", "=", "access_token", "state", "scope", "error",
-    "error_description", "token_type=bearer", "abcdefghijklmnopqrstuvwxyz0123", "%", "%2", "%zz",
-    "%E0%A4", "%C3%A9", "+", "%20", "é", "🙂", "access_token=", "state=S", "error=access_denied",
-    "\u{0}", " ", "\"", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "https://example.github.io/app/",
+    "?",
+    "#",
+    "&",
+    "=",
+    "access_token",
+    "state",
+    "scope",
+    "error",
+    "error_description",
+    "token_type=bearer",
+    "abcdefghijklmnopqrstuvwxyz0123",
+    "%",
+    "%2",
+    "%zz",
+    "%E0%A4",
+    "%C3%A9",
+    "+",
+    "%20",
+    "é",
+    "🙂",
+    "access_token=",
+    "state=S",
+    "error=access_denied",
+    "\u{0}",
+    " ",
+    "\"",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 ];
 
 const JSON_PIECES: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"", "null", "true", "-1", "0", "1e308", "-0.5", "18446744073709551616",
-    "\"client_id\"", "\"login\"", "\"scopes\"", "\"expires_in\"", "\"version\"", "\"data\"",
-    "\"message\"", "\"status\"", "\"access_token\"", "\"refresh_token\"", "\"pagination\"", "\"cursor\"",
-    "\"device_code\"", "\"user_code\"", "\"verification_uri\"", "\"interval\"", "\"abc\"", "\"é\"",
-    "\"\\u0000\"", "\\", "\"Invalid OAuth token\"", "\"Missing scope: x\"", "\"authorization_pending\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "null",
+    "true",
+    "-1",
+    "0",
+    "1e308",
+    "-0.5",
+    "18446744073709551616",
+    "\"client_id\"",
+    "\"login\"",
+    "\"scopes\"",
+    "\"expires_in\"",
+    "\"version\"",
+    "\"data\"",
+    "\"message\"",
+    "\"status\"",
+    "\"access_token\"",
+    "\"refresh_token\"",
+    "\"pagination\"",
+    "\"cursor\"",
+    "\"device_code\"",
+    "\"user_code\"",
+    "\"verification_uri\"",
+    "\"interval\"",
+    "\"abc\"",
+    "\"é\"",
+    "\"\\u0000\"",
+    "\\",
+    "\"Invalid OAuth token\"",
+    "\"Missing scope: x\"",
+    "\"authorization_pending\"",
 ];
 
 const STATUSES: [u16; 10] = [0, 200, 204, 301, 400, 401, 404, 429, 500, 999];
@@ -95,7 +151,13 @@ fn huge_values_are_rejected_or_parsed() {
     let stored = format!(r#"{{"version":1,"flow":"implicit","access_token":"{megabyte}"}}"#);
     let body = format!(r#"{{"client_id":"{megabyte}","expires_in":5}}"#);
 
-    assert!(matches!(parse_redirect(&href), crate::implicit::Redirect::Error { .. }));
-    assert_eq!(SessionRecord::from_storage(&stored), Err(crate::error::Damage::Oversized));
+    assert!(matches!(
+        parse_redirect(&href),
+        crate::implicit::Redirect::Error { .. }
+    ));
+    assert_eq!(
+        SessionRecord::from_storage(&stored),
+        Err(crate::error::Damage::Oversized)
+    );
     assert!(ValidatedToken::from_response(&HttpResponse::new(200, body)).is_ok());
 }

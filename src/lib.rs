@@ -12,14 +12,18 @@
 pub mod backoff;
 pub mod config;
 pub mod device;
+pub mod doctor;
 pub mod encoding;
 pub mod error;
 pub mod helix;
+#[cfg(test)]
+mod hostile_input;
 pub mod http;
 pub mod implicit;
 pub mod json;
 pub mod record;
 pub mod revoke;
+pub mod scopes;
 mod secret;
 pub mod session;
 pub mod token_check;

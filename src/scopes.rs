@@ -1,8 +1,16 @@
 //! The scopes each Helix endpoint needs, and the guard that stops a call the token cannot make.
 //!
 //! The table lives in `scopes.tsv`, one endpoint a line: method, path under `/helix`, and the
-//! scopes separated by `|`, any one of which suffices (`-` for none). Endpoints missing from
-//! the table are unknown: the guard lets them through and Twitch decides.
+//! scopes separated by `|`, any one of which suffices (`-` for none). The first scope listed
+//! is the one to ask for. Endpoints missing from the table are unknown: the guard lets them
+//! through and Twitch decides.
+//!
+//! Source: Twitch's API reference (<https://dev.twitch.tv/docs/api/reference>) and scope list
+//! (<https://dev.twitch.tv/docs/authentication/scopes/>), cross-checked against the endpoint
+//! definitions of twitchdev/twitch-cli and twitch-rs/twitch_api. Where those list different
+//! scopes for an endpoint, the row lists all of them, so the guard never stops a call that
+//! Twitch would accept. Endpoints whose scope is optional or could not be confirmed are left
+//! out.
 
 use crate::Error;
 
@@ -95,12 +103,15 @@ pub fn required_scopes(method: &str, path: &str) -> Option<Vec<&'static str>> {
     rows()
         .find(|row| {
             row.method.eq_ignore_ascii_case(method)
-                && row.path.trim_start_matches('/').eq_ignore_ascii_case(wanted)
+                && row
+                    .path
+                    .trim_start_matches('/')
+                    .eq_ignore_ascii_case(wanted)
         })
         .map(|row| row.scope_list())
 }
 
-/// Returns the scope to name in an error when `granted` holds none of the scopes that
+/// Returns the scope to name in an error when `granted` contains none of the scopes that
 /// `method` on `path` accepts: the first one the table lists.
 ///
 /// Returns `None` when a granted scope suffices, the endpoint needs no scope, or the endpoint
@@ -282,7 +293,10 @@ mod tests {
         assert_eq!(required_scopes("GET", "games/top"), None);
         assert_eq!(required_scopes("PURGE", "users"), None);
         assert_eq!(
-            required_scopes("GET", "https://api.twitch.tv/helix/subscriptions?broadcaster_id=1"),
+            required_scopes(
+                "GET",
+                "https://api.twitch.tv/helix/subscriptions?broadcaster_id=1"
+            ),
             Some(vec!["channel:read:subscriptions"])
         );
     }
@@ -295,8 +309,14 @@ mod tests {
             missing_scope("GET", path, &granted(&["user:read:email"])),
             Some("moderation:read".to_owned())
         );
-        assert_eq!(missing_scope("GET", path, &granted(&[])), Some("moderation:read".to_owned()));
-        assert_eq!(missing_scope("GET", path, &granted(&["moderation:read"])), None);
+        assert_eq!(
+            missing_scope("GET", path, &granted(&[])),
+            Some("moderation:read".to_owned())
+        );
+        assert_eq!(
+            missing_scope("GET", path, &granted(&["moderation:read"])),
+            None
+        );
         assert_eq!(
             missing_scope("GET", path, &granted(&["channel:manage:moderators"])),
             None
@@ -314,7 +334,11 @@ mod tests {
             })
         );
         assert_eq!(
-            check_scopes("GET", "/subscriptions", &granted(&["channel:read:subscriptions"])),
+            check_scopes(
+                "GET",
+                "/subscriptions",
+                &granted(&["channel:read:subscriptions"])
+            ),
             Ok(())
         );
         assert_eq!(check_scopes("GET", "users", &granted(&[])), Ok(()));

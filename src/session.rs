@@ -260,12 +260,26 @@ mod tests {
             next_check_delay_ms(&implicit, VALIDATE_INTERVAL_MS, 0, 1000, 0.0, 1_000.0),
             VALIDATE_INTERVAL_MS as u32
         );
-        assert_eq!(next_check_delay_ms(&device, VALIDATE_INTERVAL_MS, 0, 1000, 0.0, 1_000.0), 60_000);
-        assert_eq!(next_check_delay_ms(&expiring, VALIDATE_INTERVAL_MS, 0, 1000, 0.0, 1_000.0), 5_000);
-        assert_eq!(next_check_delay_ms(&implicit, VALIDATE_INTERVAL_MS, 1, 1000, 0.0, 1_000.0), 500);
-        assert_eq!(next_check_delay_ms(&implicit, VALIDATE_INTERVAL_MS, 3, 1000, 0.0, 1_000.0), 2_000);
         assert_eq!(
-            next_check_delay_ms(&implicit, VALIDATE_INTERVAL_MS,
+            next_check_delay_ms(&device, VALIDATE_INTERVAL_MS, 0, 1000, 0.0, 1_000.0),
+            60_000
+        );
+        assert_eq!(
+            next_check_delay_ms(&expiring, VALIDATE_INTERVAL_MS, 0, 1000, 0.0, 1_000.0),
+            5_000
+        );
+        assert_eq!(
+            next_check_delay_ms(&implicit, VALIDATE_INTERVAL_MS, 1, 1000, 0.0, 1_000.0),
+            500
+        );
+        assert_eq!(
+            next_check_delay_ms(&implicit, VALIDATE_INTERVAL_MS, 3, 1000, 0.0, 1_000.0),
+            2_000
+        );
+        assert_eq!(
+            next_check_delay_ms(
+                &implicit,
+                VALIDATE_INTERVAL_MS,
                 0,
                 1000,
                 0.0,
@@ -293,10 +307,16 @@ mod tests {
     fn hourly_validation_is_due_after_an_hour() {
         let record = record();
 
-        assert!(!validation_due(&record, VALIDATE_INTERVAL_MS,
+        assert!(!validation_due(
+            &record,
+            VALIDATE_INTERVAL_MS,
             1_000.0 + VALIDATE_INTERVAL_MS - 1.0
         ));
-        assert!(validation_due(&record, VALIDATE_INTERVAL_MS, 1_000.0 + VALIDATE_INTERVAL_MS));
+        assert!(validation_due(
+            &record,
+            VALIDATE_INTERVAL_MS,
+            1_000.0 + VALIDATE_INTERVAL_MS
+        ));
         assert!(validation_due(&record, VALIDATE_INTERVAL_MS, 0.0));
     }
 }

@@ -80,11 +80,8 @@ impl ValidatedToken {
         let body: ValidateBody = json::from_str(&response.body).map_err(|_| unexpected.clone())?;
 
         let seconds = body.expires_in;
-        if !seconds.is_finite()
-            || seconds < 0.0
-            || seconds > MAX_EXPIRES_IN
-            || seconds.fract() != 0.0
-        {
+        let whole_seconds = (0.0..=MAX_EXPIRES_IN).contains(&seconds) && seconds.fract() == 0.0;
+        if !whole_seconds {
             return Err(unexpected);
         }
         if body.client_id.is_empty() {

@@ -15,7 +15,9 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn stored_record(prefix: &str) -> Option<SessionRecord> {
-    let text = local_storage().get_item(&config(prefix).session_key()).unwrap()?;
+    let text = local_storage()
+        .get_item(&config(prefix).session_key())
+        .unwrap()?;
     Some(SessionRecord::from_storage(&text).unwrap())
 }
 
@@ -40,7 +42,10 @@ async fn device_session(prefix: &str, client_id: &str) -> Client {
     config.client_id = client_id.to_owned();
     local_storage().remove_item(&config.session_key()).unwrap();
     let client = Client::new(config).unwrap();
-    let login = client.start_device_login(&["chat:read".to_owned()]).await.unwrap();
+    let login = client
+        .start_device_login(&["chat:read".to_owned()])
+        .await
+        .unwrap();
     approve_later(login.user_code(), 0);
     client.finish_device_login(&login).await.unwrap();
     client
@@ -56,7 +61,10 @@ async fn device_sign_in_after_approval() {
     reset().await;
     device_settings(1, 60).await;
     let client = client("device");
-    let login = client.start_device_login(&["chat:read".to_owned()]).await.unwrap();
+    let login = client
+        .start_device_login(&["chat:read".to_owned()])
+        .await
+        .unwrap();
     assert_eq!(login.user_code().len(), 8);
     assert!(login.verification_uri().contains(login.user_code()));
     approve_later(login.user_code(), 2_500);
@@ -71,7 +79,10 @@ async fn device_sign_in_after_approval() {
     assert_eq!(info.scopes, vec!["chat:read"]);
     let record = stored_record("device").unwrap();
     assert!(record.refresh_token.is_some());
-    assert!(count("POST", "/oauth2/token").await >= 2, "polled while pending");
+    assert!(
+        count("POST", "/oauth2/token").await >= 2,
+        "polled while pending"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -138,7 +149,11 @@ async fn refresh_before_expiry() {
     assert_ne!(after.refresh_token, before.refresh_token);
     assert!(after.expires_at.unwrap() > before.expires_at.unwrap() + 3_600_000.0);
     assert_eq!(count("POST", "/oauth2/token").await, 1);
-    assert_eq!(count("GET", "/oauth2/validate").await, 0, "refresh replaces the validation");
+    assert_eq!(
+        count("GET", "/oauth2/validate").await,
+        0,
+        "refresh replaces the validation"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -152,7 +167,12 @@ async fn validation_revealing_near_expiry_refreshes() {
     let state = client.validate_stored().await;
 
     assert!(matches!(state, SessionState::SignedIn(_)), "got {state:?}");
-    assert_ne!(stored_record("refresh-after-validate").unwrap().access_token, before.access_token);
+    assert_ne!(
+        stored_record("refresh-after-validate")
+            .unwrap()
+            .access_token,
+        before.access_token
+    );
     assert_eq!(count("GET", "/oauth2/validate").await, 1);
     assert_eq!(count("POST", "/oauth2/token").await, 1);
 }
@@ -162,7 +182,12 @@ async fn refresh_after_helix_401() {
     reset().await;
     let client = device_session("refresh-401", PUBLIC_CLIENT).await;
     let before = stored_record("refresh-401").unwrap();
-    control("POST", "/_mock/tokens/expire", &format!(r#"{{"token":"{}"}}"#, before.access_token.secret())).await;
+    control(
+        "POST",
+        "/_mock/tokens/expire",
+        &format!(r#"{{"token":"{}"}}"#, before.access_token.secret()),
+    )
+    .await;
     clear_requests().await;
 
     let users = client.get_users(&[], &[]).await.unwrap();
@@ -170,7 +195,10 @@ async fn refresh_after_helix_401() {
     assert_eq!(users[0].login, "twitchdev");
     assert_eq!(count("POST", "/oauth2/token").await, 1);
     assert_eq!(count("GET", "/helix/users").await, 2);
-    assert_ne!(stored_record("refresh-401").unwrap().access_token, before.access_token);
+    assert_ne!(
+        stored_record("refresh-401").unwrap().access_token,
+        before.access_token
+    );
 }
 
 #[wasm_bindgen_test]
@@ -186,14 +214,24 @@ async fn concurrent_refreshes_make_one_request() {
     let promises = js_sys::Array::new();
     for client in [first, second, third] {
         promises.push(&future_to_promise(async move {
-            client.refresh().await.map(|_| JsValue::NULL).map_err(|error| JsValue::from_str(&error.to_string()))
+            client
+                .refresh()
+                .await
+                .map(|_| JsValue::NULL)
+                .map_err(|error| JsValue::from_str(&error.to_string()))
         }));
     }
-    JsFuture::from(js_sys::Promise::all(&promises)).await.unwrap();
+    JsFuture::from(js_sys::Promise::all(&promises))
+        .await
+        .unwrap();
 
     assert_eq!(count("POST", "/oauth2/token").await, 1);
     let record = stored_record("refresh-once").unwrap();
-    let users = Client::new(config("refresh-once")).unwrap().get_users(&[], &[]).await.unwrap();
+    let users = Client::new(config("refresh-once"))
+        .unwrap()
+        .get_users(&[], &[])
+        .await
+        .unwrap();
     assert_eq!(users[0].login, "twitchdev");
     assert!(record.refresh_token.is_some());
 }
@@ -202,7 +240,10 @@ async fn concurrent_refreshes_make_one_request() {
 async fn reused_refresh_token_is_rejected() {
     reset().await;
     let client = device_session("refresh-reuse", PUBLIC_CLIENT).await;
-    let old = stored_record("refresh-reuse").unwrap().refresh_token.unwrap();
+    let old = stored_record("refresh-reuse")
+        .unwrap()
+        .refresh_token
+        .unwrap();
     client.refresh().await.unwrap();
 
     let body = format!(
@@ -219,9 +260,18 @@ async fn reused_refresh_token_is_rejected() {
 async fn refresh_token_percent_and_slash_survive() {
     reset().await;
     let client = device_session("refresh-encoding", PUBLIC_CLIENT).await;
-    let first = stored_record("refresh-encoding").unwrap().refresh_token.unwrap();
-    assert!(first.secret().contains('%'), "the mock's refresh tokens contain %");
-    assert!(first.secret().contains('/'), "the mock's refresh tokens contain /");
+    let first = stored_record("refresh-encoding")
+        .unwrap()
+        .refresh_token
+        .unwrap();
+    assert!(
+        first.secret().contains('%'),
+        "the mock's refresh tokens contain %"
+    );
+    assert!(
+        first.secret().contains('/'),
+        "the mock's refresh tokens contain /"
+    );
 
     client.refresh().await.unwrap();
     client.refresh().await.unwrap();
@@ -234,13 +284,26 @@ async fn refresh_token_percent_and_slash_survive() {
 async fn dead_refresh_token_ends_session() {
     reset().await;
     let client = device_session("refresh-dead", PUBLIC_CLIENT).await;
-    let refresh_token = stored_record("refresh-dead").unwrap().refresh_token.unwrap();
-    control("POST", "/_mock/tokens/revoke", &format!(r#"{{"token":"{}"}}"#, refresh_token.secret())).await;
+    let refresh_token = stored_record("refresh-dead")
+        .unwrap()
+        .refresh_token
+        .unwrap();
+    control(
+        "POST",
+        "/_mock/tokens/revoke",
+        &format!(r#"{{"token":"{}"}}"#, refresh_token.secret()),
+    )
+    .await;
 
     let result = client.refresh().await;
 
     assert_eq!(result, Err(Error::RefreshTokenInvalid));
-    assert_eq!(client.state(), SessionState::SignedOut { reason: Some(Error::RefreshTokenInvalid) });
+    assert_eq!(
+        client.state(),
+        SessionState::SignedOut {
+            reason: Some(Error::RefreshTokenInvalid)
+        }
+    );
     assert_eq!(stored_record("refresh-dead"), None);
 }
 

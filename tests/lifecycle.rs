@@ -16,17 +16,31 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const FAULT_KINDS: [&str; 8] = ["401", "429", "500", "503-no-cors", "drop", "delay", "not-json", "empty"];
+const FAULT_KINDS: [&str; 8] = [
+    "401",
+    "429",
+    "500",
+    "503-no-cors",
+    "drop",
+    "delay",
+    "not-json",
+    "empty",
+];
 
 fn stored_record(prefix: &str) -> Option<SessionRecord> {
-    let text = local_storage().get_item(&config(prefix).session_key()).unwrap()?;
+    let text = local_storage()
+        .get_item(&config(prefix).session_key())
+        .unwrap()?;
     SessionRecord::from_storage(&text).ok()
 }
 
 async fn signed_in(prefix: &str) -> (Client, Minted) {
     let client = client(prefix);
     let minted = mint(r#"{"scopes":["user:read:email"]}"#).await;
-    client.sign_in_with_token(&minted.access_token).await.unwrap();
+    client
+        .sign_in_with_token(&minted.access_token)
+        .await
+        .unwrap();
     clear_requests().await;
     (client, minted)
 }
@@ -63,10 +77,23 @@ async fn fault_matrix() {
         fault("/oauth2/validate", kind, 10).await;
         let state = Client::new(config("matrix")).unwrap().restore().await;
         tally.tried += 1;
-        assert_eq!(count("GET", "/oauth2/validate").await, 1, "validate {kind}: requests");
+        assert_eq!(
+            count("GET", "/oauth2/validate").await,
+            1,
+            "validate {kind}: requests"
+        );
         if kind == "401" {
-            assert_eq!(state, SessionState::SignedOut { reason: Some(Error::TokenInvalid) }, "validate 401");
-            assert!(stored_record("matrix").is_none(), "validate 401 removes the session");
+            assert_eq!(
+                state,
+                SessionState::SignedOut {
+                    reason: Some(Error::TokenInvalid)
+                },
+                "validate 401"
+            );
+            assert!(
+                stored_record("matrix").is_none(),
+                "validate 401 removes the session"
+            );
             tally.ended_by_validate += 1;
         } else {
             let SessionState::Unverified { reason, .. } = &state else {
@@ -75,7 +102,11 @@ async fn fault_matrix() {
             assert_eq!(reason, &transient_error(kind), "validate {kind}: reason");
             match stored_record("matrix") {
                 Some(record) => {
-                    assert_eq!(record.access_token.secret(), minted.access_token, "validate {kind}");
+                    assert_eq!(
+                        record.access_token.secret(),
+                        minted.access_token,
+                        "validate {kind}"
+                    );
                     tally.kept += 1;
                 }
                 None => tally.lost += 1,
@@ -94,8 +125,16 @@ async fn fault_matrix() {
             _ => (transient_error(kind), 4, 0),
         };
         assert_eq!(result, Err(expected_error), "helix {kind}: result");
-        assert_eq!(count("GET", "/helix/users").await, helix_requests, "helix {kind}: requests");
-        assert_eq!(count("GET", "/oauth2/validate").await, validate_requests, "helix {kind}: validations");
+        assert_eq!(
+            count("GET", "/helix/users").await,
+            helix_requests,
+            "helix {kind}: requests"
+        );
+        assert_eq!(
+            count("GET", "/oauth2/validate").await,
+            validate_requests,
+            "helix {kind}: validations"
+        );
         match stored_record("matrix") {
             Some(record) if record.access_token.secret() == minted.access_token => tally.kept += 1,
             _ => tally.lost += 1,
@@ -116,8 +155,15 @@ async fn fault_matrix() {
             _ => Err(transient_error(kind)),
         };
         assert_eq!(result, expected, "revoke {kind}: result");
-        assert_eq!(count("POST", "/oauth2/revoke").await, 1, "revoke {kind}: requests");
-        assert!(stored_record("matrix").is_none(), "revoke {kind}: removed locally");
+        assert_eq!(
+            count("POST", "/oauth2/revoke").await,
+            1,
+            "revoke {kind}: requests"
+        );
+        assert!(
+            stored_record("matrix").is_none(),
+            "revoke {kind}: removed locally"
+        );
         assert_eq!(client.state(), SessionState::SignedOut { reason: None });
         tally.logged_out += 1;
     }
@@ -148,7 +194,12 @@ async fn expired_session_ends_without_request() {
 
     let state = Client::new(config("expired")).unwrap().restore().await;
 
-    assert_eq!(state, SessionState::SignedOut { reason: Some(Error::TokenInvalid) });
+    assert_eq!(
+        state,
+        SessionState::SignedOut {
+            reason: Some(Error::TokenInvalid)
+        }
+    );
     assert!(requests().await.is_empty());
 }
 
@@ -158,17 +209,30 @@ async fn events_follow_state_changes() {
     let client = client("events");
     let seen: Rc<RefCell<Vec<String>>> = Rc::default();
     let sink = Rc::clone(&seen);
-    client.on_change(Rc::new(move |state| sink.borrow_mut().push(state.name().to_owned())));
+    client.on_change(Rc::new(move |state| {
+        sink.borrow_mut().push(state.name().to_owned())
+    }));
     let minted = mint("{}").await;
 
-    client.sign_in_with_token(&minted.access_token).await.unwrap();
+    client
+        .sign_in_with_token(&minted.access_token)
+        .await
+        .unwrap();
     fault("/oauth2/validate", "500", 1).await;
     client.validate_stored().await;
     client.validate_stored().await;
-    control("POST", "/_mock/tokens/revoke", &format!(r#"{{"token":"{}"}}"#, minted.access_token)).await;
+    control(
+        "POST",
+        "/_mock/tokens/revoke",
+        &format!(r#"{{"token":"{}"}}"#, minted.access_token),
+    )
+    .await;
     client.validate_stored().await;
 
-    assert_eq!(*seen.borrow(), vec!["signed_in", "unverified", "signed_in", "signed_out"]);
+    assert_eq!(
+        *seen.borrow(),
+        vec!["signed_in", "unverified", "signed_in", "signed_out"]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -177,11 +241,17 @@ async fn tabs_share_one_validation_per_interval() {
     let (_, _) = signed_in("schedule").await;
     let mut config = config("schedule");
     config.validate_interval_ms = 1_000;
-    let tabs: Vec<Client> = (0..3).map(|_| Client::new(config.clone()).unwrap()).collect();
+    let tabs: Vec<Client> = (0..3)
+        .map(|_| Client::new(config.clone()).unwrap())
+        .collect();
     for tab in &tabs {
         tab.start().await;
     }
-    assert_eq!(count("GET", "/oauth2/validate").await, 3, "each tab validates at start-up");
+    assert_eq!(
+        count("GET", "/oauth2/validate").await,
+        3,
+        "each tab validates at start-up"
+    );
     clear_requests().await;
 
     sleep(2_500).await;
@@ -189,9 +259,17 @@ async fn tabs_share_one_validation_per_interval() {
         tab.stop();
     }
 
-    assert_eq!(count("GET", "/oauth2/validate").await, 2, "two intervals passed, shared by three tabs");
+    assert_eq!(
+        count("GET", "/oauth2/validate").await,
+        2,
+        "two intervals passed, shared by three tabs"
+    );
     for tab in &tabs {
-        assert!(matches!(tab.state(), SessionState::SignedIn(_)), "{:?}", tab.state());
+        assert!(
+            matches!(tab.state(), SessionState::SignedIn(_)),
+            "{:?}",
+            tab.state()
+        );
     }
 }
 
@@ -217,8 +295,16 @@ async fn failing_storage_keeps_session_in_memory() {
 
     assert!(matches!(state, Ok(SessionState::SignedIn(_))), "{state:?}");
     assert_eq!(users.unwrap()[0].login, "twitchdev");
-    assert!(matches!(restored, SessionState::SignedIn(_)), "{restored:?}");
-    assert_eq!(local_storage().get_item(&config("no-storage").session_key()).unwrap(), None);
+    assert!(
+        matches!(restored, SessionState::SignedIn(_)),
+        "{restored:?}"
+    );
+    assert_eq!(
+        local_storage()
+            .get_item(&config("no-storage").session_key())
+            .unwrap(),
+        None
+    );
     let warnings = recorded_console()
         .into_iter()
         .filter(|line| line.contains("localStorage is unavailable"))
@@ -241,9 +327,15 @@ async fn tokens_never_reach_console() {
 
     let lines = recorded_console();
 
-    assert!(lines.len() >= 5, "the flow logged its state changes: {lines:?}");
+    assert!(
+        lines.len() >= 5,
+        "the flow logged its state changes: {lines:?}"
+    );
     for line in &lines {
-        assert!(!line.contains(&minted.access_token), "token in console: {line}");
+        assert!(
+            !line.contains(&minted.access_token),
+            "token in console: {line}"
+        );
     }
 }
 
@@ -253,21 +345,35 @@ async fn requests_stay_on_configured_origins() {
     let (client, _) = signed_in("origins").await;
     run_js("performance.clearResourceTimings();");
 
-    for path in ["https://evil.example/users", "//evil.example/users", "../oauth2/validate", "users?x=1"] {
+    for path in [
+        "https://evil.example/users",
+        "//evil.example/users",
+        "../oauth2/validate",
+        "users?x=1",
+    ] {
         let result: Result<IgnoredAny, Error> = client.helix_get(path, &[]).await;
         assert_eq!(result.unwrap_err().code(), "config", "path {path}");
     }
-    client.get_users(&[], &["a/../b?c#d".to_owned()]).await.unwrap();
+    client
+        .get_users(&[], &["a/../b?c#d".to_owned()])
+        .await
+        .unwrap();
 
     let urls = run_js(
         r#"return performance.getEntriesByType("resource")
             .filter((entry) => entry.initiatorType === "fetch")
             .map((entry) => entry.name);"#,
     );
-    let urls: Vec<String> = js_sys::Array::from(&urls).iter().filter_map(|url| url.as_string()).collect();
+    let urls: Vec<String> = js_sys::Array::from(&urls)
+        .iter()
+        .filter_map(|url| url.as_string())
+        .collect();
     assert!(!urls.is_empty());
     for url in &urls {
-        assert!(url.starts_with(&format!("{}/", mock_url())), "request left the mock: {url}");
+        assert!(
+            url.starts_with(&format!("{}/", mock_url())),
+            "request left the mock: {url}"
+        );
     }
     assert_eq!(count("GET", "/helix/users").await, 1);
 }

@@ -484,6 +484,11 @@ async fn missing_scope_names_scope() {
             scope: "moderation:read".to_owned()
         })
     );
+    assert_eq!(
+        count("GET", "/helix/moderation/moderators").await,
+        0,
+        "checked before sending"
+    );
 }
 
 #[wasm_bindgen_test]

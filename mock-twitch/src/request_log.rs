@@ -72,6 +72,11 @@ impl RequestLog {
         }
     }
 
+    /// Removes the entry `sequence`, if it is still kept.
+    pub fn remove(&mut self, sequence: u64) {
+        self.entries.retain(|(number, _)| *number != sequence);
+    }
+
     /// Returns a copy of all entries in arrival order.
     pub fn entries(&self) -> Vec<LoggedRequest> {
         self.entries

@@ -1,10 +1,7 @@
 //! Findings, their codes and severities, and the report that merges and orders them.
 
-use serde::Serialize;
-
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Severity of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     /// The call fails because of it.
     Error,
@@ -39,14 +36,14 @@ pub enum Code {
     TokenAltered,
     /// The token contains characters no Twitch token has, or is far too long.
     TokenDamaged,
-    /// Twitch says the token expired or was revoked.
-    TokenInvalid,
     /// The request goes to the removed v5 (Kraken) API.
     KrakenRemoved,
-    /// The token belongs to another application's client id.
-    ClientIdMismatch,
     /// The Authorization header carries the chat form `oauth:<token>`.
     ChatPrefix,
+    /// The token expired or was revoked, by validate's or Helix's 401.
+    TokenInvalid,
+    /// The token belongs to another application's client id.
+    ClientIdMismatch,
     /// Helix was sent `Authorization: OAuth`, which it does not accept.
     OauthScheme,
     /// The token value itself carries `oauth:`, `OAuth ` or `Bearer `.
@@ -69,11 +66,11 @@ pub enum Code {
     SessionMissing,
     /// The live validation could not be made.
     ValidationUnavailable,
-    /// Twitch answered 429.
+    /// A 429 response from Twitch.
     RateLimited,
-    /// Twitch answered with a 5xx status.
+    /// A 5xx response from Twitch.
     ServerError,
-    /// Twitch rejected the request with another 4xx status.
+    /// Another 4xx response from Twitch.
     HttpError,
     /// The request carries another token than the one examined.
     TokenDiffers,
@@ -217,7 +214,7 @@ impl Code {
                 "Try again later; a failed check says nothing about whether the token is valid."
             }
             Code::RateLimited => "Wait a minute before sending more requests; the token is not at fault.",
-            Code::ServerError => "Try again later; a 5xx answer says nothing about the token.",
+            Code::ServerError => "Try again later; a 5xx response does not mean the token is invalid.",
             Code::HttpError => "Check the request parameters against the Helix reference.",
             Code::TokenDiffers => "Check which token the request sends; the other findings are about the token field.",
             Code::ContentTypeOnGet => "Remove Content-Type from requests that have no body.",
@@ -234,19 +231,19 @@ impl Code {
 /// One diagnosis: a cause, the evidence for it and the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// How bad it is.
+    /// Severity.
     pub severity: Severity,
-    /// Which cause it names.
+    /// The cause.
     pub code: Code,
-    /// The cause in a few words.
+    /// Title: the cause in a few words.
     pub title: String,
-    /// What in the input shows it.
+    /// Evidence: the part of the input that shows the cause.
     pub evidence: String,
-    /// What to do, in one sentence.
+    /// The fix, in one sentence.
     pub fix: String,
 }
 
-/// Findings collected while examining the input, at most one per code.
+/// Findings collected while examining the input, at most one per code, kept in code order.
 #[derive(Debug, Default)]
 pub(super) struct Report {
     findings: Vec<Finding>,
@@ -278,32 +275,30 @@ impl Report {
             return;
         }
 
-        self.findings.push(Finding {
-            severity: code.severity(),
-            code,
-            title: code.title().to_owned(),
-            evidence,
-            fix: fix.into(),
-        });
-    }
-
-    pub(super) fn has(&self, code: Code) -> bool {
-        self.findings.iter().any(|found| found.code == code)
+        // Keeping the list in code order as it grows costs less code than sorting it.
+        let position = self
+            .findings
+            .iter()
+            .position(|found| found.code > code)
+            .unwrap_or(self.findings.len());
+        self.findings.insert(
+            position,
+            Finding {
+                severity: code.severity(),
+                code,
+                title: code.title().to_owned(),
+                evidence,
+                fix: fix.into(),
+            },
+        );
     }
 
     pub(super) fn is_empty(&self) -> bool {
         self.findings.is_empty()
     }
 
-    /// Tells whether any error or warning was found.
-    pub(super) fn has_problem(&self) -> bool {
-        self.findings
-            .iter()
-            .any(|found| found.severity != Severity::Ok)
-    }
-
-    pub(super) fn into_sorted(mut self) -> Vec<Finding> {
-        self.findings.sort_by_key(|found| found.code);
+    /// Returns the findings in order of importance.
+    pub(super) fn into_findings(self) -> Vec<Finding> {
         self.findings
     }
 }

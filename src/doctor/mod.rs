@@ -25,7 +25,7 @@ use crate::validate::ValidatedToken;
 use crate::{AccessToken, Error};
 use finding::Report;
 
-/// Longest text the doctor reads from any one field, in bytes. Longer text is cut at a
+/// Maximum length the doctor reads from any one field, in bytes. Longer text is cut at a
 /// character boundary, so a pasted megabyte costs little and cannot stall the page.
 const MAX_FIELD_LEN: usize = 64 * 1024;
 
@@ -64,7 +64,8 @@ pub struct Request {
     pub method: String,
     /// Absolute URL; empty means an unnamed Helix endpoint.
     pub url: String,
-    /// Header names and values, in the order given.
+    /// Header names and values, in the order given. An empty list means the headers are
+    /// unknown, so their absence is not reported.
     pub headers: Vec<(String, String)>,
 }
 
@@ -77,7 +78,7 @@ pub struct Response {
     pub body: String,
 }
 
-/// Where the stored session stands, when the doctor was asked to use it.
+/// State of the stored session, when the doctor was asked to use it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum StoredSessionState {
     /// The token was typed in, not taken from storage.
@@ -134,13 +135,16 @@ pub fn diagnose(input: &Input) -> Vec<Finding> {
     if report.is_empty() {
         summarise_clean_input(input, &mut report);
     }
-    report.into_sorted()
+    report.into_findings()
 }
 
 /// Adds the one finding for input that showed no problem and was not validated.
 fn summarise_clean_input(input: &Input, report: &mut Report) {
     let nothing_given = token::subject(input).is_none()
-        && input.client_id.as_deref().is_none_or(|id| id.trim().is_empty())
+        && input
+            .client_id
+            .as_deref()
+            .is_none_or(|id| id.trim().is_empty())
         && input.request.is_none()
         && input.response.is_none();
 

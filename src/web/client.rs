@@ -398,6 +398,7 @@ impl Client {
 
         loop {
             let record = self.read_record()?.ok_or(Error::NotSignedIn)?;
+            crate::scopes::check_scopes("GET", path, &record.scopes)?;
             let request = helix_get_request(
                 &config.helix_base,
                 &record.client_id,

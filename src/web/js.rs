@@ -252,7 +252,7 @@ fn query_from_js(query: JsValue) -> Result<Vec<(String, String)>, JsValue> {
 /// Twitch sign-in, session and Helix calls for a page.
 #[wasm_bindgen]
 pub struct TwitchAuth {
-    client: Client,
+    pub(super) client: Client,
 }
 
 #[wasm_bindgen]

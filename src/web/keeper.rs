@@ -30,7 +30,11 @@ pub(crate) struct Keeper {
 }
 
 /// A listener of the keeper: where it is registered, for which event, and the callback.
-type Registration = (EventTarget, &'static str, Rc<Closure<dyn FnMut(web_sys::Event)>>);
+type Registration = (
+    EventTarget,
+    &'static str,
+    Rc<Closure<dyn FnMut(web_sys::Event)>>,
+);
 
 /// Where a listener of the keeper is registered.
 #[derive(Clone, Copy)]
@@ -152,8 +156,9 @@ impl Client {
             SessionState::Unverified { info, .. } => record.validated_at <= info.validated_at,
             _ => false,
         };
-        let due =
-            validation_due(&record, f64::from(self.config().validate_interval_ms), now) || refresh_due(&record, now) || record.is_expired(now);
+        let due = validation_due(&record, f64::from(self.config().validate_interval_ms), now)
+            || refresh_due(&record, now)
+            || record.is_expired(now);
 
         if due || retry_unverified {
             self.validate_stored().await;

@@ -5,6 +5,7 @@
 mod browser;
 mod client;
 mod device_flow;
+mod doctor_js;
 mod fetch;
 mod js;
 mod keeper;
