@@ -125,7 +125,8 @@ fn run_steps(workspace: &Workspace, selected: &[&str], progress: &mut Progress) 
                 "warnings",
             ],
         ),
-        ("host", &["test", "--workspace"]),
+        // `--nocapture` lets the hostile-input corpus print its summary line.
+        ("host", &["test", "--workspace", "--", "--nocapture"]),
     ];
     for (name, args) in cargo_steps {
         if selected.contains(&name) {
@@ -179,6 +180,7 @@ fn run_browser_steps(
                 return Ok(());
             }
             // The tests read MOCK_TWITCH_URL at compile time, so a new port rebuilds them.
+            // `--nocapture` shows the console, where the fault matrix prints its summary.
             let mut cargo = command(
                 "cargo",
                 [
@@ -189,6 +191,8 @@ fn run_browser_steps(
                     "wasm32-unknown-unknown",
                     "--test",
                     "*",
+                    "--",
+                    "--nocapture",
                 ],
             );
             cargo
