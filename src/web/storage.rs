@@ -5,7 +5,6 @@
 //! page only, the console says so once, and everything else keeps working.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use super::browser;
 
@@ -21,7 +20,8 @@ pub(crate) enum Area {
 /// A key-value store over one browser storage area.
 pub(crate) struct Store {
     area: Area,
-    memory: RefCell<HashMap<String, String>>,
+    /// Fallback entries. A few keys at most, so a list is smaller in the bundle than a map.
+    memory: RefCell<Vec<(String, String)>>,
     /// Set after the first failure: from then on only `memory` is used.
     degraded: Cell<bool>,
 }
@@ -30,7 +30,7 @@ impl Store {
     pub(crate) fn new(area: Area) -> Self {
         let store = Self {
             area,
-            memory: RefCell::new(HashMap::new()),
+            memory: RefCell::new(Vec::new()),
             degraded: Cell::new(false),
         };
         if store.storage().is_none() {
@@ -46,7 +46,11 @@ impl Store {
                 _ => self.degrade(),
             }
         }
-        self.memory.borrow().get(key).cloned()
+        self.memory
+            .borrow()
+            .iter()
+            .find(|(stored_key, _)| stored_key == key)
+            .map(|(_, value)| value.clone())
     }
 
     /// Writes a whole value in one `setItem` call, so a reader never sees part of it.
@@ -57,9 +61,9 @@ impl Store {
                 _ => self.degrade(),
             }
         }
-        self.memory
-            .borrow_mut()
-            .insert(key.to_owned(), value.to_owned());
+        let mut memory = self.memory.borrow_mut();
+        memory.retain(|(stored_key, _)| stored_key != key);
+        memory.push((key.to_owned(), value.to_owned()));
     }
 
     pub(crate) fn remove(&self, key: &str) {
@@ -69,7 +73,9 @@ impl Store {
                 _ => self.degrade(),
             }
         }
-        self.memory.borrow_mut().remove(key);
+        self.memory
+            .borrow_mut()
+            .retain(|(stored_key, _)| stored_key != key);
     }
 
     fn storage(&self) -> Option<web_sys::Storage> {
