@@ -12,6 +12,7 @@
 pub mod backoff;
 pub mod config;
 pub mod device;
+#[cfg(feature = "doctor")]
 pub mod doctor;
 pub mod encoding;
 pub mod error;

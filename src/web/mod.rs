@@ -5,6 +5,7 @@
 mod browser;
 mod client;
 mod device_flow;
+#[cfg(feature = "doctor")]
 mod doctor_js;
 mod fetch;
 mod js;
