@@ -3,7 +3,7 @@
 //! Browsers cannot read Helix's `Ratelimit-Reset` header (Twitch does not expose it to page
 //! scripts), so a 429 is retried on this schedule too.
 
-/// Longest single delay, in milliseconds.
+/// Maximum single delay, in milliseconds.
 pub const MAX_DELAY_MS: u32 = 30_000;
 
 /// Returns the delay before retry number `attempt` (0 for the first retry).

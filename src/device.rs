@@ -65,7 +65,7 @@ struct DeviceBody {
 }
 
 impl DeviceCode {
-    /// Parses the answer of `POST /oauth2/device`.
+    /// Parses the response of `POST /oauth2/device`.
     pub fn from_response(response: &HttpResponse) -> Result<Self, Error> {
         if response.status != 200 {
             return Err(id_error(response));
@@ -151,7 +151,7 @@ struct TokenBody {
 }
 
 impl TokenPair {
-    /// Parses a successful token answer; errors map as for a refresh.
+    /// Parses a token response. Errors map as for a refresh.
     pub fn from_response(response: &HttpResponse) -> Result<Self, Error> {
         if response.status != 200 {
             return Err(id_error(response));
@@ -182,10 +182,10 @@ pub enum Poll {
     Granted(TokenPair),
 }
 
-/// Parses the answer to a device code poll.
+/// Parses the response to a device code poll.
 ///
 /// Twitch documents `authorization_pending` and `invalid device code`. Denial and expiry
-/// answers are not documented, so any other 400 ends the sign-in with its message.
+/// responses are not documented, so any other 400 ends the sign-in with its message.
 pub fn poll_from_response(response: &HttpResponse) -> Result<Poll, Error> {
     if response.status == 200 {
         return TokenPair::from_response(response).map(Poll::Granted);

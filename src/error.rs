@@ -1,12 +1,12 @@
 //! The one error type of the crate.
 //!
-//! Each variant names a state, its `Display` text says what happened in plain words, and
-//! [`Error::hint`] says what to do next. [`Error::code`] is a stable identifier for scripts.
+//! Each variant names a state, its `Display` text tells what happened in plain words, and
+//! [`Error::hint`] tells what to do next. [`Error::code`] is a stable identifier for scripts.
 //! No variant carries a token.
 
 use std::fmt;
 
-/// Why a stored session record could not be used.
+/// Reason a stored session record could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Damage {
     /// The stored text is not JSON or lacks required fields.
@@ -74,7 +74,8 @@ pub enum Error {
     },
     /// Helix received no `Client-Id` header.
     ClientIdMissing,
-    /// Helix says the `Client-Id` header and the token belong to different applications.
+    /// Helix reports that the `Client-Id` header and the token belong to different
+    /// applications.
     ClientIdTokenMismatch,
     /// The token lacks a scope the endpoint needs.
     MissingScope {
@@ -85,9 +86,9 @@ pub enum Error {
     StorageDamaged(Damage),
     /// No session is signed in.
     NotSignedIn,
-    /// Twitch answered 429 and retries did not help.
+    /// Twitch returned 429 and retries did not help.
     RateLimited,
-    /// Twitch answered with a 5xx status.
+    /// Twitch returned a 5xx status.
     Server {
         /// Status code.
         status: u16,
@@ -96,7 +97,7 @@ pub enum Error {
     Network,
     /// No response arrived within the timeout.
     Timeout,
-    /// Twitch answered with an error status this module does not map to a variant.
+    /// Twitch returned an error status this module does not map to a variant.
     Http {
         /// Status code.
         status: u16,
@@ -121,7 +122,7 @@ pub enum Error {
     ClientSecretRequired,
     /// The configuration is not usable.
     Config {
-        /// What is wrong.
+        /// Description of the problem.
         reason: String,
     },
     /// A browser API this module needs is missing or failed.
@@ -261,11 +262,11 @@ impl fmt::Display for Error {
             Error::RateLimited => f.write_str("Twitch rate limit reached"),
             Error::Server { status } => write!(f, "Twitch server error {status}"),
             Error::Network => f.write_str("network error: Twitch could not be reached"),
-            Error::Timeout => f.write_str("Twitch did not answer in time"),
-            Error::Http { status, message } if message.is_empty() => write!(f, "Twitch answered {status}"),
-            Error::Http { status, message } => write!(f, "Twitch answered {status}: {message}"),
+            Error::Timeout => f.write_str("Twitch did not respond in time"),
+            Error::Http { status, message } if message.is_empty() => write!(f, "Twitch returned {status}"),
+            Error::Http { status, message } => write!(f, "Twitch returned {status}: {message}"),
             Error::UnexpectedBody { status } => {
-                write!(f, "Twitch answered {status} with a body that is not the expected JSON")
+                write!(f, "Twitch returned {status} with a body that is not the expected JSON")
             }
             Error::DeviceCodeInvalid => f.write_str("the device code is invalid or was used already"),
             Error::DeviceCodeExpired => f.write_str("the device code expired before it was approved"),

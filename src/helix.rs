@@ -45,7 +45,7 @@ pub fn helix_get_request(
 /// Checks that `path` names a Helix endpoint: segments of letters, digits, `_` and `-` only.
 ///
 /// This keeps a caller's path from leaving Helix through `..`, a scheme, `//`, a query or a
-/// fragment; query parameters go in the separate list, where they are encoded.
+/// fragment. Query parameters go in the separate list, where they are encoded.
 pub fn check_path(path: &str) -> Result<(), Error> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let valid = segments.iter().all(|segment| {
@@ -67,7 +67,7 @@ pub fn check_path(path: &str) -> Result<(), Error> {
 
 /// Maps a Helix error response to an [`Error`].
 ///
-/// Helix answers 401 for five different faults and only the `message` tells them apart.
+/// Helix returns 401 for five different faults, and only the `message` tells them apart.
 pub fn helix_error(response: &HttpResponse) -> Error {
     if let Some(error) = common_error(response) {
         return error;
@@ -174,7 +174,7 @@ pub struct User {
 
 /// Splits user ids and logins into query lists of at most [`USERS_PER_REQUEST`] values each.
 ///
-/// No ids and no logins gives one empty query, which Helix answers with the token's own user.
+/// No ids and no logins gives one empty query, for which Helix returns the token's own user.
 pub fn users_queries(ids: &[String], logins: &[String]) -> Vec<Vec<(String, String)>> {
     let values: Vec<(String, String)> = ids
         .iter()

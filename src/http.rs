@@ -85,7 +85,7 @@ impl HttpResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportError {
     /// The browser reported a network failure. This includes a response without CORS headers,
-    /// which Twitch has sent with some 5xx answers.
+    /// which Twitch has sent with some 5xx responses.
     Network,
     /// No response arrived within the configured timeout.
     Timeout,

@@ -81,7 +81,7 @@ pub fn page_address(href: &str) -> &str {
     &href[..end]
 }
 
-/// What the address bar carried when the page loaded.
+/// Sign-in result found in the address bar when the page loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redirect {
     /// No sign-in parameters: an ordinary page load.

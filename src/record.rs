@@ -15,7 +15,7 @@ pub const RECORD_VERSION: u64 = 1;
 /// Largest stored record accepted, in bytes. A real one is under 2 KiB.
 const MAX_RECORD_LEN: usize = 64 * 1024;
 
-/// How a session was signed in.
+/// Sign-in flow of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Flow {
@@ -101,7 +101,7 @@ impl SessionRecord {
         json::to_string(&stored).unwrap_or_default()
     }
 
-    /// Reads a stored record, or tells how it is damaged.
+    /// Reads a stored record, or returns how it is damaged.
     ///
     /// Unknown extra fields are ignored, so a newer build may add optional fields without a
     /// version change.

@@ -8,7 +8,7 @@ use crate::Error;
 /// default and the maximum of `Config::validate_interval_ms`.
 pub const VALIDATE_INTERVAL_MS: f64 = 3600.0 * 1000.0;
 
-/// What a page may show about a session: everything but the tokens.
+/// Session facts a page may show: everything but the tokens.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SessionInfo {
     /// Flow that produced the tokens.
@@ -41,12 +41,12 @@ impl From<&SessionRecord> for SessionInfo {
     }
 }
 
-/// Where a session stands.
+/// State of a session.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionState {
-    /// No session. `reason` says why one ended, when it did.
+    /// No session. `reason` tells why one ended, when it did.
     SignedOut {
-        /// Why the session ended, `None` when there never was one.
+        /// Reason the session ended, `None` when there never was one.
         reason: Option<Error>,
     },
     /// Validated within the last hour.
@@ -55,7 +55,7 @@ pub enum SessionState {
     Unverified {
         /// The kept session.
         info: SessionInfo,
-        /// Why validation failed.
+        /// Reason the validation failed.
         reason: Error,
     },
 }
@@ -71,7 +71,7 @@ impl SessionState {
     }
 }
 
-/// What to do with a stored session after a validation attempt.
+/// Action on a stored session after a validation attempt.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValidationOutcome {
     /// Validated: store the updated record.

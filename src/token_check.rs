@@ -8,7 +8,7 @@
 /// Largest token accepted, in bytes. Refresh tokens are about 50 characters.
 pub const MAX_TOKEN_LEN: usize = 1024;
 
-/// What is wrong with a token string.
+/// Damage found in a token string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenProblem {
     /// Empty or only whitespace.

@@ -22,7 +22,7 @@ pub fn validate_request(id_base: &str, token: &AccessToken) -> HttpRequest {
     }
 }
 
-/// What validate reported about a token.
+/// Token facts reported by validate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidatedToken {
     /// Client id of the app that the token was issued to.
@@ -49,7 +49,7 @@ struct ValidateBody {
     expires_in: f64,
 }
 
-/// Longest lifetime accepted from validate: ten years, in seconds. Twitch's implicit tokens last
+/// Maximum lifetime accepted from validate: ten years, in seconds. Twitch's implicit tokens last
 /// about 60 days, so a larger number is a broken body, not a token.
 const MAX_EXPIRES_IN: f64 = 10.0 * 365.0 * 24.0 * 3600.0;
 

@@ -333,9 +333,11 @@ impl Client {
 
     /// Sends a Helix GET and parses the body as `T`.
     ///
-    /// 429, 5xx, network errors and timeouts are retried with backoff up to
-    /// `Config::max_retries` times. A 401 `Invalid OAuth token` triggers one validation: if
-    /// validate also answers 401 the session ends, otherwise Helix's error is returned.
+    /// A call whose endpoint needs a scope the session lacks fails before sending, with
+    /// [`Error::MissingScope`]. 429, 5xx, network errors and timeouts are retried with backoff
+    /// up to `Config::max_retries` times. A 401 `Invalid OAuth token` leads to one refresh and
+    /// one more try for a device session. Otherwise it leads to one validation: if validate
+    /// also returns 401 the session ends, else Helix's error is returned.
     pub async fn helix_get<T: DeserializeOwned>(
         &self,
         path: &str,

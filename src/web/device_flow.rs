@@ -13,7 +13,7 @@ use crate::record::{Flow, SessionRecord};
 use crate::session::{SessionInfo, SessionState};
 use crate::{Error, RefreshToken};
 
-/// Seconds added to the poll interval after a `slow_down` answer (RFC 8628, section 3.5).
+/// Seconds added to the poll interval after a `slow_down` response (RFC 8628, section 3.5).
 const SLOW_DOWN_STEP_S: u32 = 5;
 
 /// A device sign-in waiting for the user to enter the code on Twitch.
@@ -82,7 +82,7 @@ impl Client {
     /// Polls Twitch until the user approves or denies the device sign-in, the code expires, or
     /// the page cancels. On approval the tokens are validated and stored.
     ///
-    /// Network errors and 5xx answers while polling are tolerated until the code expires.
+    /// Network errors and 5xx responses while polling are tolerated until the code expires.
     pub async fn finish_device_login(&self, login: &DeviceLogin) -> Result<SessionState, Error> {
         let config = self.config().clone();
         let mut interval_s = login.code.interval;
@@ -140,8 +140,8 @@ impl Client {
 
     /// Exchanges the refresh token for a new token pair, once across all tabs.
     ///
-    /// Callers in this tab and in other tabs queue on one Web Lock. Whoever gets the lock
-    /// re-reads storage first: if the refresh token changed since the caller read it, another
+    /// Callers in this tab and in other tabs queue on one Web Lock. The caller holding the
+    /// lock re-reads storage first: if the refresh token changed since the caller read it, another
     /// caller refreshed already and the stored pair is used without a request. The new pair
     /// is stored before the new access token is used, because the old refresh token is dead
     /// from the moment Twitch answers.

@@ -14,9 +14,9 @@ use crate::http::{HttpRequest, HttpResponse, TransportError};
 
 /// Sends `request` and reads the whole body as text.
 ///
-/// The request omits cookies, referrer and cache. An answer without CORS headers, a dropped
-/// connection or an offline browser all surface as [`TransportError::Network`]; no answer within
-/// `timeout_ms` (headers and body) as [`TransportError::Timeout`].
+/// The request omits cookies, referrer and cache. A response without CORS headers, a dropped
+/// connection or an offline browser all surface as [`TransportError::Network`]. No response
+/// within `timeout_ms` (headers and body) surfaces as [`TransportError::Timeout`].
 pub(crate) async fn send(
     request: &HttpRequest,
     timeout_ms: u32,
@@ -46,7 +46,7 @@ pub(crate) async fn send(
         init.set_body(&JsValue::from_str(body));
     }
 
-    // The timer aborts the request; the flag tells that abort apart from a network failure.
+    // The timer aborts the request, and the flag tells that abort apart from a network failure.
     let controller = AbortController::new().map_err(|_| TransportError::Network)?;
     init.set_signal(Some(&controller.signal()));
     let timed_out = Rc::new(Cell::new(false));

@@ -47,7 +47,7 @@ export interface TwitchAuthErrorInfo {
   scope?: string;
 }
 
-/** Where the session stands. Tokens are never included. */
+/** State of the session. Tokens are never included. */
 export interface TwitchAuthState {
   status: "signed_in" | "signed_out" | "unverified";
   flow: "implicit" | "device" | null;
@@ -59,7 +59,7 @@ export interface TwitchAuthState {
   expiresAt: number | null;
   /** Last successful validation, ms since the Unix epoch. */
   validatedAt: number | null;
-  /** Why the session ended or is unverified. */
+  /** Reason the session ended or is unverified. */
   reason: TwitchAuthErrorInfo | null;
 }
 
@@ -459,25 +459,25 @@ pub struct DeviceLoginHandle {
 
 #[wasm_bindgen]
 impl DeviceLoginHandle {
-    /// The code the user enters on the activation page.
+    /// Returns the code the user enters on the activation page.
     #[wasm_bindgen(getter, js_name = userCode)]
     pub fn user_code(&self) -> String {
         self.login.user_code().to_owned()
     }
 
-    /// The activation page address, which already carries the code.
+    /// Returns the activation page address, which already carries the code.
     #[wasm_bindgen(getter, js_name = verificationUri)]
     pub fn verification_uri(&self) -> String {
         self.login.verification_uri().to_owned()
     }
 
-    /// When the code expires, in milliseconds since the Unix epoch.
+    /// Returns when the code expires, in milliseconds since the Unix epoch.
     #[wasm_bindgen(getter, js_name = expiresAt)]
     pub fn expires_at(&self) -> f64 {
         self.login.expires_at()
     }
 
-    /// Poll interval in seconds.
+    /// Returns the poll interval in seconds.
     #[wasm_bindgen(getter)]
     pub fn interval(&self) -> u32 {
         self.login.interval()

@@ -36,7 +36,7 @@ type Registration = (
     Rc<Closure<dyn FnMut(web_sys::Event)>>,
 );
 
-/// Where a listener of the keeper is registered.
+/// Target on which a listener of the keeper is registered.
 #[derive(Clone, Copy)]
 enum EventTarget {
     Window,

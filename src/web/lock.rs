@@ -1,7 +1,7 @@
 //! Mutual exclusion across the tabs of an origin, through the Web Locks API.
 //!
 //! `navigator.locks` is bound here by hand because web-sys marks it unstable. Where the API is
-//! missing, the lock only excludes callers within this tab; the refresh code then relies on
+//! missing, the lock only excludes callers within this tab. The refresh code then relies on
 //! re-reading storage after a failed refresh to adopt another tab's token pair.
 
 use std::cell::{Cell, RefCell};

@@ -2,13 +2,13 @@
 //!
 //! Storage can be missing or failing: disabled by the user, blocked in a sandboxed iframe, full
 //! (`QuotaExceededError`) or refused (`SecurityError`). Then the session lives in memory for this
-//! page only, the console says so once, and everything else keeps working.
+//! page only, the console warns once, and everything else keeps working.
 
 use std::cell::{Cell, RefCell};
 
 use super::browser;
 
-/// Which browser storage a [`Store`] wraps.
+/// Browser storage area wrapped by a [`Store`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Area {
     /// `localStorage`: shared by the tabs of an origin, kept across restarts.
