@@ -45,7 +45,7 @@ async fn signed_in(prefix: &str) -> (Client, Minted) {
     (client, minted)
 }
 
-/// The error a transient fault surfaces as, once retries are used up.
+/// Returns the error a transient fault surfaces as, once retries are used up.
 fn transient_error(kind: &str) -> Error {
     match kind {
         "429" => Error::RateLimited,
@@ -140,7 +140,7 @@ async fn fault_matrix() {
             _ => tally.lost += 1,
         }
 
-        // Revoke at logout: the session is removed locally whatever Twitch answers.
+        // Revoke at logout: the session is removed locally whatever Twitch returns.
         reset().await;
         let (client, _) = signed_in("matrix").await;
         fault("/oauth2/revoke", kind, 10).await;
