@@ -211,6 +211,8 @@ async function main() {
     return;
   }
 
+  // For scripts and tests driving the demo page; the page itself does not use it.
+  window.twitchAuthDemo = auth;
   setupDoctor(auth);
 
   let previousStatus = null;

@@ -96,6 +96,8 @@ impl Client {
     /// refresh before expiry for device sessions, and changes from other tabs. Call it once
     /// at page load.
     pub async fn start(&self) -> StartOutcome {
+        // Listen first, so a change another tab makes during the first validation is seen.
+        self.listen();
         let redirect = self.handle_redirect().await;
         let (state, redirect_error) = match redirect {
             Ok(Some(state)) => (state, None),
@@ -279,6 +281,13 @@ impl Client {
             .await
             .and_then(|response| ValidatedToken::from_response(&response));
 
+        // Another tab may have refreshed or ended the session while the request was in
+        // flight. Its record is newer than this result, so writing here would bring back a
+        // spent refresh token.
+        if let Some(state) = self.adopt_if_replaced(&record) {
+            return state;
+        }
+
         match apply_validation(&record, result, &config.client_id, browser::now_ms()) {
             ValidationOutcome::Valid(updated) => {
                 self.write_record(&updated);
@@ -302,6 +311,22 @@ impl Client {
             }
         }
         self.state()
+    }
+
+    /// Adopts the stored session when it no longer holds `read`'s access token, because
+    /// another tab refreshed, signed out or signed in again since `read` was read. Returns the
+    /// adopted state, or `None` when the stored session is still `read`'s.
+    pub(crate) fn adopt_if_replaced(&self, read: &SessionRecord) -> Option<SessionState> {
+        let state = match self.read_record() {
+            Ok(Some(current)) if current.access_token == read.access_token => return None,
+            Ok(Some(current)) => SessionState::SignedIn(SessionInfo::from(&current)),
+            Ok(None) => SessionState::SignedOut { reason: None },
+            Err(error) => SessionState::SignedOut {
+                reason: Some(error),
+            },
+        };
+        self.set_state(state.clone());
+        Some(state)
     }
 
     /// Revokes the token at Twitch and removes the session.

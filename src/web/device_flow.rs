@@ -10,6 +10,7 @@ use crate::device::{
     TokenPair,
 };
 use crate::record::{Flow, SessionRecord};
+use crate::revoke::revoke_request;
 use crate::session::{SessionInfo, SessionState};
 use crate::{Error, RefreshToken};
 
@@ -173,6 +174,18 @@ impl Client {
             .and_then(|response| TokenPair::from_response(&response));
 
         match result {
+            Ok(pair) if matches!(self.read_record(), Ok(None)) => {
+                // Another tab logged out meanwhile. Keep it that way, and revoke the new pair.
+                let request = revoke_request(
+                    &config.id_base,
+                    &record.client_id,
+                    pair.access_token.secret(),
+                );
+                let _ = self.send(&request).await;
+                browser::log_info("signed out in another tab during a refresh");
+                self.set_state(SessionState::SignedOut { reason: None });
+                Err(Error::NotSignedIn)
+            }
             Ok(pair) => {
                 let updated = refreshed_record(&record, pair, browser::now_ms());
                 self.write_record(&updated);

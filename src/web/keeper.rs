@@ -46,9 +46,7 @@ enum EventTarget {
 impl Client {
     /// Starts keeping the session: timers and listeners. Calling it again only reschedules.
     pub(crate) fn keep(&self) {
-        if !self.inner.keeper.started.replace(true) {
-            self.listen();
-        }
+        self.listen();
         self.schedule();
     }
 
@@ -185,7 +183,11 @@ impl Client {
         self.schedule();
     }
 
-    fn listen(&self) {
+    /// Registers the storage, focus and visibility listeners, once until [`Client::stop`].
+    pub(crate) fn listen(&self) {
+        if self.inner.keeper.started.replace(true) {
+            return;
+        }
         let Ok(window) = browser::window() else {
             return;
         };

@@ -163,3 +163,141 @@ export async function waitForMockRequest(predicate, description) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** localStorage key of the page's session record, a JSON object with an `access_token` field. */
+export const SESSION_KEY = 'twitch-wasm-auth:session';
+
+/**
+ * Sends a POST with a JSON body to the mock's control API, such as `/_mock/tokens`, and
+ * returns the parsed response body, or null when it is empty.
+ */
+export async function postMock(path, body) {
+  const response = await fetch(`${MOCK}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    throw new Error(`POST ${MOCK}${path} failed with status ${response.status}: ${text}`);
+  }
+  return text ? JSON.parse(text) : null;
+}
+
+/** Returns the page's parsed session record from localStorage, or null when none is stored. */
+export function storedSession(page) {
+  return page.evaluate((key) => {
+    const value = localStorage.getItem(key);
+    return value === null ? null : JSON.parse(value);
+  }, SESSION_KEY);
+}
+
+/**
+ * Starts a device sign-in on the page and waits for the device panel. Returns the code the
+ * panel shows and the address of its activation link.
+ */
+export async function startDeviceSignIn(page) {
+  await page.getByTestId('device-login-button').click();
+  await page.getByTestId('device-panel').waitFor({ state: 'visible' });
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="device-code"]')?.textContent?.trim(),
+  );
+  return {
+    userCode: await textOf(page, 'device-code'),
+    activationUrl: await page.getByTestId('device-link').getAttribute('href'),
+  };
+}
+
+/**
+ * Opens the activation page at `activationUrl` in a new page of `context`, presses the button
+ * for `decision` (`approve` or `deny`) and returns the result page's `data-result`. The
+ * activation page's code field is filled from the address.
+ */
+export async function decideOnActivationPage(context, activationUrl, decision) {
+  const activation = await context.newPage();
+  try {
+    await activation.goto(activationUrl);
+    await activation.getByTestId(`${decision}-button`).click();
+    const result = activation.getByTestId('activate-result');
+    await result.waitFor();
+    return await result.getAttribute('data-result');
+  } finally {
+    await activation.close();
+  }
+}
+
+/**
+ * Signs in from the page through the device flow, approving the code as the default user on
+ * the mock's activation page, and waits until the page shows the user. The mock's device
+ * settings decide how fast the page polls, so set a short `interval` first.
+ */
+export async function signInWithDevice(page) {
+  const { activationUrl } = await startDeviceSignIn(page);
+  const result = await decideOnActivationPage(page.context(), activationUrl, 'approve');
+  if (result !== 'approved') {
+    throw new Error(`the activation page showed ${result}, expected approved`);
+  }
+  await waitForStatus(page, STATUS.signedIn);
+  await waitForText(page, 'user-display-name', DEFAULT_USER.displayName);
+}
+
+/**
+ * Fills the doctor panel's fields that `fields` names (`token`, `clientId`, `method`, `url`,
+ * `headers`, `status`, `body`), presses Diagnose and returns the findings it shows.
+ */
+export async function runDoctor(page, fields) {
+  const testIds = {
+    token: 'doctor-token',
+    clientId: 'doctor-client-id',
+    url: 'doctor-url',
+    headers: 'doctor-headers',
+    status: 'doctor-status',
+    body: 'doctor-body',
+  };
+  for (const [name, value] of Object.entries(fields)) {
+    if (name === 'method') {
+      await page.getByTestId('doctor-method').selectOption(value);
+    } else if (name in testIds) {
+      await page.getByTestId(testIds[name]).fill(value);
+    } else {
+      throw new Error(`the doctor panel has no field ${name}`);
+    }
+  }
+  await page.getByTestId('doctor-run').click();
+  return waitForDoctorFindings(page);
+}
+
+/**
+ * Waits until the doctor has finished a run and returns its findings, each
+ * `{ severity, code, title }`, in the order the panel shows them.
+ */
+export async function waitForDoctorFindings(page) {
+  await page.waitForSelector(
+    '[data-testid="doctor-state"]:is([data-state="clean"], [data-state="problems"])',
+  );
+  return page.getByTestId('doctor-finding').evaluateAll((items) =>
+    items.map((item) => ({
+      severity: item.dataset.severity,
+      code: item.dataset.code,
+      title: item.querySelector('.finding-title')?.textContent ?? '',
+    })),
+  );
+}
+
+/**
+ * Makes every request of the context's pages to an origin other than the mock's fail
+ * without reaching the network. Returns the list of URLs it blocked, which grows as pages
+ * run.
+ */
+export async function blockOtherOrigins(context) {
+  const mockOrigin = new URL(MOCK).origin;
+  const blocked = [];
+  await context.route(
+    (url) => url.origin !== mockOrigin && ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol),
+    (route) => {
+      blocked.push(route.request().url());
+      return route.abort('blockedbyclient');
+    },
+  );
+  return blocked;
+}
