@@ -23,6 +23,27 @@ pub fn retry_delay_ms(attempt: u32, base_ms: u32, jitter: f64) -> u32 {
     (capped * (0.5 + jitter / 2.0)) as u32
 }
 
+/// Returns the delay before retrying a 429: until `ratelimit_reset` (Unix seconds) when the
+/// browser could read that header, else the backoff of [`retry_delay_ms`]. Either way the
+/// delay is capped at [`MAX_DELAY_MS`], and a reset in the past or not finite falls back to
+/// the backoff.
+pub fn rate_limit_delay_ms(
+    ratelimit_reset: Option<f64>,
+    now_ms: f64,
+    attempt: u32,
+    base_ms: u32,
+    jitter: f64,
+) -> u32 {
+    let until_reset = ratelimit_reset
+        .map(|reset| reset * 1000.0 - now_ms)
+        .filter(|delay| delay.is_finite() && *delay > 0.0);
+
+    match until_reset {
+        Some(delay) => delay.min(f64::from(MAX_DELAY_MS)) as u32,
+        None => retry_delay_ms(attempt, base_ms, jitter),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,6 +58,26 @@ mod tests {
             retry_delay_ms(u32::MAX, u32::MAX, 0.999_999),
             MAX_DELAY_MS - 1
         );
+    }
+
+    #[test]
+    fn rate_limit_waits_for_reset_when_readable() {
+        let now = 1_700_000_000_000.0;
+
+        assert_eq!(
+            rate_limit_delay_ms(Some(1_700_000_002.0), now, 0, 1000, 0.0),
+            2000
+        );
+        assert_eq!(
+            rate_limit_delay_ms(Some(1_700_000_100.0), now, 0, 1000, 0.0),
+            MAX_DELAY_MS
+        );
+        assert_eq!(
+            rate_limit_delay_ms(Some(1_600_000_000.0), now, 0, 1000, 0.0),
+            500
+        );
+        assert_eq!(rate_limit_delay_ms(Some(f64::NAN), now, 1, 1000, 0.0), 1000);
+        assert_eq!(rate_limit_delay_ms(None, now, 2, 1000, 0.0), 2000);
     }
 
     #[test]

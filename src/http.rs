@@ -63,12 +63,15 @@ impl std::fmt::Debug for HttpRequest {
 }
 
 /// A response as the browser exposed it to the page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,
     /// Body text, possibly empty.
     pub body: String,
+    /// Helix's `Ratelimit-Reset` header (Unix seconds), when the browser exposes it. Twitch
+    /// does not list it in `Access-Control-Expose-Headers`, so in a page it is usually absent.
+    pub ratelimit_reset: Option<f64>,
 }
 
 impl HttpResponse {
@@ -77,6 +80,7 @@ impl HttpResponse {
         Self {
             status,
             body: body.into(),
+            ratelimit_reset: None,
         }
     }
 }

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use super::keeper::{refresh_due, Keeper};
 use super::storage::{Area, Store};
 use super::{browser, fetch};
-use crate::backoff::retry_delay_ms;
+use crate::backoff::{rate_limit_delay_ms, retry_delay_ms};
 use crate::helix::{
     helix_error, helix_from_response, helix_get_request, users_queries, Page, User,
 };
@@ -434,9 +434,13 @@ impl Client {
                 query,
             );
 
+            let mut ratelimit_reset = None;
             let error = match self.send(&request).await {
                 Ok(response) if (200..300).contains(&response.status) => return Ok(response),
-                Ok(response) => helix_error(&response),
+                Ok(response) => {
+                    ratelimit_reset = response.ratelimit_reset;
+                    helix_error(&response)
+                }
                 Err(error) => error,
             };
 
@@ -461,7 +465,18 @@ impl Client {
                 return Err(error);
             }
 
-            let delay = retry_delay_ms(attempt, config.retry_base_ms, browser::random_unit());
+            let jitter = browser::random_unit();
+            let delay = if error == Error::RateLimited {
+                rate_limit_delay_ms(
+                    ratelimit_reset,
+                    browser::now_ms(),
+                    attempt,
+                    config.retry_base_ms,
+                    jitter,
+                )
+            } else {
+                retry_delay_ms(attempt, config.retry_base_ms, jitter)
+            };
             browser::log_warn(&format!(
                 "Helix {path} failed ({error}); retry {} in {delay} ms",
                 attempt + 1

@@ -89,8 +89,16 @@ async fn read_response(
         .dyn_into()?;
     let body = JsFuture::from(response.text()?).await?;
 
+    let ratelimit_reset = response
+        .headers()
+        .get("Ratelimit-Reset")
+        .ok()
+        .flatten()
+        .and_then(|value| value.trim().parse::<f64>().ok());
+
     Ok(HttpResponse {
         status: response.status(),
         body: body.as_string().unwrap_or_default(),
+        ratelimit_reset,
     })
 }

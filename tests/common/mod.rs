@@ -104,13 +104,24 @@ pub async fn mint(spec: &str) -> Minted {
     json::from_str(&control("POST", "/_mock/tokens", spec).await).unwrap()
 }
 
-/// Queues `count` faults of `kind` for requests to `path`. A `delay` fault waits 3 s, longer
-/// than the 2 s timeout of [`config`].
+/// Times a browser may resend a request whose connection closed without a response, before
+/// the page sees a network error: Firefox resends up to 10 times
+/// (`network.http.request.max-attempts`), Chromium once on a reused connection.
+pub const DROP_RESENDS: u32 = 10;
+
+/// Queues faults of `kind` for requests to `path`, enough for `count` failed fetches. A
+/// `drop` is queued [`DROP_RESENDS`] times per fetch, so the browser's own resends fail too.
+/// A `delay` fault waits 3 s, longer than the 2 s timeout of [`config`].
 pub async fn fault(path: &str, kind: &str, count: u32) {
     let delay = if kind == "delay" {
         r#","delay_ms":3000"#
     } else {
         ""
+    };
+    let count = if kind == "drop" {
+        count * DROP_RESENDS
+    } else {
+        count
     };
     let body = format!(r#"{{"path":"{path}","kind":"{kind}","count":{count}{delay}}}"#);
     control("POST", "/_mock/faults", &body).await;

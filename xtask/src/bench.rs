@@ -22,6 +22,7 @@ pub fn bench(workspace: &Workspace, runs: u32) -> Result<()> {
         Needs {
             lint: false,
             browser: true,
+            firefox: false,
         },
     )?;
     let site = build_site(workspace)?;

@@ -14,6 +14,15 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Debian packages of the browser and its WebDriver server, released together.
 const BROWSER_PACKAGES: [&str; 2] = ["chromium", "chromium-driver"];
 
+/// Path of Debian's Firefox ESR, the second browser of the wasm browser tests.
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
+
+/// Debian package that installs [`FIREFOX`].
+const FIREFOX_PACKAGE: &str = "firefox-esr";
+
+/// geckodriver release installed with `cargo install`, checked with Debian 12's Firefox ESR 153.
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
+
 /// Oldest Node.js major version that playwright-core 1.65 supports (its `engines` field).
 const MIN_NODE_MAJOR: u32 = 20;
 
@@ -24,6 +33,8 @@ pub struct Needs {
     pub lint: bool,
     /// Chromium, chromedriver and the node packages of the page tests.
     pub browser: bool,
+    /// Firefox ESR and geckodriver.
+    pub firefox: bool,
 }
 
 /// Checks each tool that a task needs and installs the missing or outdated ones.
@@ -36,6 +47,10 @@ pub fn ensure_tools(workspace: &Workspace, needs: Needs) -> Result<()> {
     if needs.browser {
         ensure_browser()?;
         ensure_node_packages(workspace)?;
+    }
+    if needs.firefox {
+        ensure_firefox()?;
+        ensure_geckodriver()?;
     }
     Ok(())
 }
@@ -182,6 +197,92 @@ pub fn version_token(text: &str) -> Option<&str> {
         .find(|word| word.contains('.') && word.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
+/// Ensures Debian's Firefox ESR. Any installed version is accepted, because geckodriver
+/// supports a range of Firefox versions and apt installs the one that Debian ships.
+fn ensure_firefox() -> Result<()> {
+    if let Some(version) = firefox_version() {
+        println!("tool: firefox-esr {version}: present");
+        return Ok(());
+    }
+    println!("tool: firefox-esr: missing");
+    apt_install(&[FIREFOX_PACKAGE])?;
+    let version = firefox_version().ok_or(format!(
+        "after apt-get install {FIREFOX_PACKAGE}, `{FIREFOX} --version` still fails"
+    ))?;
+    println!("tool: firefox-esr {version}: installed");
+    Ok(())
+}
+
+/// Returns the version printed by `firefox-esr --version`, such as `153.8.0esr` from
+/// `Mozilla Firefox 153.8.0esr`.
+fn firefox_version() -> Option<String> {
+    if !Path::new(FIREFOX).exists() {
+        return None;
+    }
+    let text = output_of(&mut command(FIREFOX, ["--version"]))?;
+    firefox_version_in(&text).map(str::to_owned)
+}
+
+fn firefox_version_in(text: &str) -> Option<&str> {
+    text.split_whitespace().last()
+}
+
+/// Ensures that the `geckodriver` on PATH is [`GECKODRIVER_VERSION`], installing it with
+/// `cargo install` into cargo's bin directory otherwise.
+fn ensure_geckodriver() -> Result<()> {
+    let found = geckodriver_version();
+    if found.as_deref() == Some(GECKODRIVER_VERSION) {
+        println!("tool: geckodriver {GECKODRIVER_VERSION}: present");
+        return Ok(());
+    }
+    println!(
+        "tool: geckodriver {GECKODRIVER_VERSION} required, found {}; installing (about 2 minutes)",
+        found.as_deref().unwrap_or("none")
+    );
+
+    let exact = format!("={GECKODRIVER_VERSION}");
+    let install = |locked: bool| {
+        let mut cargo = command(
+            "cargo",
+            ["install", "--force", "geckodriver", "--version", &exact],
+        );
+        if locked {
+            cargo.arg("--locked");
+        }
+        run(&mut cargo)
+    };
+    // `--locked` fails when a version pinned in geckodriver's own lock file is missing from
+    // the registry, so the install is repeated with dependencies that cargo resolves itself.
+    if let Err(error) = install(true) {
+        println!("{error}; installing again without --locked");
+        install(false)?;
+    }
+
+    match geckodriver_version() {
+        Some(version) if version == GECKODRIVER_VERSION => {
+            println!("tool: geckodriver {version}: installed");
+            Ok(())
+        }
+        found => Err(format!(
+            "after cargo install, the geckodriver on PATH is {}, expected {GECKODRIVER_VERSION}. \
+             Put cargo's bin directory (usually ~/.cargo/bin) first on PATH.",
+            found.as_deref().unwrap_or("missing")
+        )
+        .into()),
+    }
+}
+
+/// Returns the version printed by `geckodriver --version`, whose first line reads
+/// `geckodriver 0.37.1`.
+fn geckodriver_version() -> Option<String> {
+    let text = output_of(&mut command("geckodriver", ["--version"]))?;
+    geckodriver_version_in(&text).map(str::to_owned)
+}
+
+fn geckodriver_version_in(text: &str) -> Option<&str> {
+    text.lines().next()?.split_whitespace().nth(1)
+}
+
 /// Installs Debian packages when running as root. Otherwise fails with the command to run.
 fn apt_install(packages: &[&str]) -> Result<()> {
     let install = format!(
@@ -258,7 +359,7 @@ fn ensure_node_packages(workspace: &Workspace) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{locked_version, version_token};
+    use super::{firefox_version_in, geckodriver_version_in, locked_version, version_token};
 
     const LOCK: &str = r#"
 [[package]]
@@ -285,5 +386,16 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         assert_eq!(version_token(browser), Some("156.0.8078.114"));
         assert_eq!(version_token(driver), Some("156.0.8078.114"));
         assert_eq!(version_token("no version here"), None);
+    }
+
+    #[test]
+    fn firefox_and_geckodriver_versions() {
+        assert_eq!(
+            firefox_version_in("Mozilla Firefox 153.8.0esr\n"),
+            Some("153.8.0esr")
+        );
+        let driver = "geckodriver 0.37.1\n\nThe source code of this program is available from\n";
+        assert_eq!(geckodriver_version_in(driver), Some("0.37.1"));
+        assert_eq!(geckodriver_version_in(""), None);
     }
 }

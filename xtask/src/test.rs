@@ -1,23 +1,42 @@
 //! `cargo xtask test`: every check that CI runs, in order, stopping at the first failure.
 
 use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::build::{build_mock, build_site};
-use crate::install::{ensure_tools, Needs, CHROMIUM};
+use crate::install::{ensure_tools, Needs, CHROMIUM, FIREFOX};
 use crate::mock::{MockServer, Output};
-use crate::process::{command, run_streaming};
+use crate::process::{command, find_on_path, run_streaming};
 use crate::tally::Tally;
 use crate::{Reported, Result, Workspace};
 
 /// Steps that `--only` accepts, in the order they run.
-const STEPS: [&str; 6] = ["fmt", "clippy", "clippy-wasm", "host", "wasm", "page"];
+const STEPS: [&str; 7] = [
+    "fmt",
+    "clippy",
+    "clippy-wasm",
+    "host",
+    "wasm",
+    "wasm-firefox",
+    "page",
+];
 
 /// Steps that `--skip-lint` leaves out.
 const LINT_STEPS: [&str; 3] = ["fmt", "clippy", "clippy-wasm"];
 
 /// Time limit of one wasm test binary in the browser, in seconds. The runner's default is 20.
 const WASM_TEST_TIMEOUT_SECONDS: &str = "180";
+
+/// WebDriver servers that wasm-bindgen-test-runner 0.2.130 looks for, in its order of
+/// preference. It checks every `<NAME>_REMOTE` variable (name in upper case), then every
+/// `<NAME>` variable, then each directory on PATH.
+const WEBDRIVERS: [&str; 4] = [
+    "geckodriver",
+    "safaridriver",
+    "chromedriver",
+    "msedgedriver",
+];
 
 pub struct Settings {
     pub skip_lint: bool,
@@ -91,10 +110,11 @@ impl Progress {
 fn run_steps(workspace: &Workspace, selected: &[&str], progress: &mut Progress) -> Result<()> {
     let needs_mock = selected
         .iter()
-        .any(|step| *step == "wasm" || *step == "page");
+        .any(|step| ["wasm", "wasm-firefox", "page"].contains(step));
     let needs = Needs {
         lint: selected.iter().any(|step| LINT_STEPS.contains(step)),
-        browser: needs_mock,
+        browser: selected.contains(&"wasm") || selected.contains(&"page"),
+        firefox: selected.contains(&"wasm-firefox"),
     };
     progress.step("tools", |_| ensure_tools(workspace, needs))?;
 
@@ -175,30 +195,27 @@ fn run_browser_steps(
 ) -> Result<()> {
     if selected.contains(&"wasm") {
         progress.step("wasm", |tally| {
-            if !has_files(&workspace.root.join("tests"), ".rs") {
-                println!("no tests/*.rs files; skipping the wasm browser tests");
-                return Ok(());
-            }
-            // The tests read MOCK_TWITCH_URL at compile time, so a new port rebuilds them.
-            // `--nocapture` shows the console, where the fault matrix prints its summary.
-            let mut cargo = command(
-                "cargo",
-                [
-                    "test",
-                    "-p",
-                    "twitch-wasm-auth",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                    "--test",
-                    "*",
-                    "--",
-                    "--nocapture",
-                ],
-            );
+            let mut cargo = wasm_test_command(mock_url);
+            select_webdriver(&mut cargo, "chromedriver")?;
+            run_wasm_tests(workspace, &mut cargo, tally)
+        })?;
+    }
+
+    if selected.contains(&"wasm-firefox") {
+        progress.step("wasm-firefox", |tally| {
+            // geckodriver looks only for a `firefox` on PATH, and Debian's is `firefox-esr`.
+            // webdriver.json sets Firefox prefs that turn off background networking, updates,
+            // telemetry and captive portal detection. Firefox ESR 153 honours geckodriver's
+            // dummy Remote Settings server only with MOZ_DISABLE_NONLOCAL_CONNECTIONS=1, the
+            // switch of Mozilla's own test harnesses. Without it, Firefox looks up
+            // firefox.settings.services.mozilla.com at start. geckodriver 0.37.1 ignores `env`
+            // in webdriver.json on desktop, so the variable is set here and Firefox inherits it.
+            let mut cargo = wasm_test_command(mock_url);
+            select_webdriver(&mut cargo, "geckodriver")?;
             cargo
-                .env("MOCK_TWITCH_URL", mock_url)
-                .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_TEST_TIMEOUT_SECONDS);
-            run_counted(&mut cargo, tally)
+                .env("GECKODRIVER_ARGS", format!("--binary {FIREFOX}"))
+                .env("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1");
+            run_wasm_tests(workspace, &mut cargo, tally)
         })?;
     }
 
@@ -221,6 +238,65 @@ fn run_browser_steps(
         })?;
     }
     Ok(())
+}
+
+/// Builds the `cargo test` command of the wasm browser suites.
+fn wasm_test_command(mock_url: &str) -> Command {
+    // The tests read MOCK_TWITCH_URL at compile time, so a new port rebuilds them.
+    // `--nocapture` shows the console, where the fault matrix prints its summary.
+    // `--no-fail-fast` runs every suite, so one run reports all failures of a browser.
+    let mut cargo = command(
+        "cargo",
+        [
+            "test",
+            "-p",
+            "twitch-wasm-auth",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--no-fail-fast",
+            "--test",
+            "*",
+            "--",
+            "--nocapture",
+        ],
+    );
+    cargo
+        .env("MOCK_TWITCH_URL", mock_url)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_TEST_TIMEOUT_SECONDS);
+    cargo
+}
+
+/// Makes wasm-bindgen-test-runner use `driver`, found on PATH, and no other WebDriver server.
+///
+/// Without `<NAME>` variables the runner takes whichever driver it finds first on PATH, so
+/// a geckodriver in ~/.cargo/bin wins over Debian's chromedriver in /usr/bin. The variables of
+/// the other drivers and all `_REMOTE` variables are removed, because the runner prefers them.
+fn select_webdriver(cargo: &mut Command, driver: &str) -> Result<()> {
+    let path =
+        find_on_path(driver).ok_or(format!("`{driver}` not found on PATH after the tools step"))?;
+    set_webdriver_env(cargo, driver, &path);
+    Ok(())
+}
+
+fn set_webdriver_env(cargo: &mut Command, driver: &str, path: &Path) {
+    for name in WEBDRIVERS {
+        let variable = name.to_uppercase();
+        cargo.env_remove(format!("{variable}_REMOTE"));
+        if name == driver {
+            cargo.env(&variable, path);
+        } else {
+            cargo.env_remove(&variable);
+        }
+    }
+}
+
+/// Runs the wasm browser suites with `cargo`, unless tests/ has no `.rs` files.
+fn run_wasm_tests(workspace: &Workspace, cargo: &mut Command, tally: &mut Tally) -> Result<()> {
+    if !has_files(&workspace.root.join("tests"), ".rs") {
+        println!("no tests/*.rs files; skipping the wasm browser tests");
+        return Ok(());
+    }
+    run_counted(cargo, tally)
 }
 
 /// Runs a test command with live output, adds its counts to `tally` and fails on a non-zero
@@ -246,4 +322,41 @@ fn has_files(dir: &Path, extension: &str) -> bool {
                 .any(|entry| entry.file_name().to_string_lossy().ends_with(extension))
         })
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+    use std::path::Path;
+
+    use super::set_webdriver_env;
+    use crate::process::command;
+
+    #[test]
+    fn webdriver_env_names_only_chosen_driver() {
+        let mut cargo = command("cargo", ["test"]);
+        set_webdriver_env(&mut cargo, "geckodriver", Path::new("/opt/geckodriver"));
+        let envs: Vec<(&OsStr, Option<&OsStr>)> = cargo.get_envs().collect();
+        let value = |name: &str| {
+            envs.iter()
+                .find(|(key, _)| *key == OsStr::new(name))
+                .map(|(_, value)| *value)
+        };
+
+        assert_eq!(
+            value("GECKODRIVER"),
+            Some(Some(OsStr::new("/opt/geckodriver")))
+        );
+        for removed in [
+            "CHROMEDRIVER",
+            "SAFARIDRIVER",
+            "MSEDGEDRIVER",
+            "GECKODRIVER_REMOTE",
+            "CHROMEDRIVER_REMOTE",
+            "SAFARIDRIVER_REMOTE",
+            "MSEDGEDRIVER_REMOTE",
+        ] {
+            assert_eq!(value(removed), Some(None), "{removed} is removed");
+        }
+    }
 }
