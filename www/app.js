@@ -66,7 +66,8 @@ function formatDuration(ms) {
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.round(minutes / 60);
   if (hours < 48) return `${hours} h`;
-  return `${Math.round(hours / 24)} days`;
+  // Whole days left, counted down like the doctor's "expires in N days".
+  return `${Math.floor(minutes / (60 * 24))} days`;
 }
 
 function renderState(state) {
@@ -130,6 +131,7 @@ async function deviceLogin(auth) {
   $("device-cancel-button").addEventListener("click", cancel, { once: true });
   panel.hidden = false;
   $("device-login-button").disabled = true;
+  $("login-button").disabled = true;
 
   try {
     // The state listener renders the profile once the session arrives.
@@ -141,6 +143,7 @@ async function deviceLogin(auth) {
     $("device-cancel-button").removeEventListener("click", cancel);
     panel.hidden = true;
     $("device-login-button").disabled = false;
+    $("login-button").disabled = false;
   }
 }
 

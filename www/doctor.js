@@ -63,6 +63,13 @@ export function setupDoctor(auth) {
     event.preventDefault();
     run();
   });
+  // Findings about a session that ended no longer apply.
+  auth.onChange((state) => {
+    if (state.status !== "signed_out" || !sessionMode) return;
+    setSessionMode(false);
+    $("doctor-findings").replaceChildren();
+    setStateLine("", "idle");
+  });
   useSession.addEventListener("click", () => {
     setSessionMode(!sessionMode);
     if (sessionMode) run();

@@ -223,7 +223,7 @@ impl Code {
                 "Check that this is the access token, not a refresh token, client id or client secret."
             }
             Code::InputEmpty => "Paste a token, the request that failed or the response Twitch sent.",
-            Code::TokenValid | Code::NothingFound => "No action needed.",
+            Code::TokenValid | Code::NothingFound => "Nothing to fix.",
         }
     }
 }

@@ -101,7 +101,7 @@ fn healthy_token_and_request_get_clean_bill() {
     assert!(summary.contains("twitchdev"), "{summary}");
     assert!(summary.contains("user:read:email"), "{summary}");
     assert!(summary.contains("63 days"), "{summary}");
-    assert_eq!(findings[0].fix, "No action needed.");
+    assert_eq!(findings[0].fix, "Nothing to fix.");
 }
 
 #[test]

@@ -94,7 +94,9 @@ async fn read_response(
         .get("Ratelimit-Reset")
         .ok()
         .flatten()
-        .and_then(|value| value.trim().parse::<f64>().ok());
+        // Whole Unix seconds. Parsing as an integer keeps float parsing out of the bundle.
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .map(|seconds| seconds as f64);
 
     Ok(HttpResponse {
         status: response.status(),

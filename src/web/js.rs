@@ -272,6 +272,7 @@ impl TwitchAuth {
 
     /// Handles a sign-in redirect, if any, then validates the stored session. Resolves to a
     /// `TwitchAuthStart`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<TwitchAuthStart>")]
     pub fn start(&self) -> js_sys::Promise {
         let client = self.client.clone();
         future_to_promise(async move {
@@ -284,6 +285,7 @@ impl TwitchAuth {
     }
 
     /// Returns the current `TwitchAuthState`.
+    #[wasm_bindgen(unchecked_return_type = "TwitchAuthState")]
     pub fn state(&self) -> JsValue {
         state_to_js(&self.client.state())
     }
@@ -312,6 +314,7 @@ impl TwitchAuth {
     }
 
     /// Validates the stored session now. Resolves to a `TwitchAuthState`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<TwitchAuthState>")]
     pub fn restore(&self) -> js_sys::Promise {
         let client = self.client.clone();
         future_to_promise(async move { Ok(state_to_js(&client.restore().await)) })
@@ -320,6 +323,7 @@ impl TwitchAuth {
     /// Signs in with an existing token (a pasted `OAuth `, `Bearer ` or `oauth:` prefix is
     /// removed) after validating it. Resolves to a `TwitchAuthState`.
     #[wasm_bindgen(js_name = signInWithToken)]
+    #[wasm_bindgen(unchecked_return_type = "Promise<TwitchAuthState>")]
     pub fn sign_in_with_token(&self, token: String) -> js_sys::Promise {
         let client = self.client.clone();
         future_to_promise(async move {
@@ -333,6 +337,7 @@ impl TwitchAuth {
 
     /// Revokes the token and removes the session. The session is removed even when revoking
     /// fails, and then the promise rejects with the revoke error.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn logout(&self) -> js_sys::Promise {
         let client = self.client.clone();
         future_to_promise(async move {
@@ -344,6 +349,7 @@ impl TwitchAuth {
     /// Fetches users by id and login (100 per request); with none, the signed-in user.
     /// Resolves to `TwitchUser[]`.
     #[wasm_bindgen(js_name = getUsers)]
+    #[wasm_bindgen(unchecked_return_type = "Promise<TwitchUser[]>")]
     pub fn get_users(
         &self,
         ids: Option<Vec<String>>,
@@ -362,7 +368,12 @@ impl TwitchAuth {
     /// Sends a Helix GET to `path` with `query` as `[name, value]` pairs, and resolves to the
     /// parsed JSON body.
     #[wasm_bindgen(js_name = helixGet)]
-    pub fn helix_get(&self, path: String, query: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    pub fn helix_get(
+        &self,
+        path: String,
+        #[wasm_bindgen(unchecked_param_type = "Array<[string, string]>")] query: JsValue,
+    ) -> js_sys::Promise {
         let client = self.client.clone();
         future_to_promise(async move {
             let query = query_from_js(query)?;
@@ -377,10 +388,11 @@ impl TwitchAuth {
     /// Fetches up to `maxPages` pages of a paginated Helix endpoint and resolves to the
     /// concatenated `data` arrays.
     #[wasm_bindgen(js_name = helixGetAll)]
+    #[wasm_bindgen(unchecked_return_type = "Promise<any[]>")]
     pub fn helix_get_all(
         &self,
         path: String,
-        query: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Array<[string, string]>")] query: JsValue,
         #[wasm_bindgen(js_name = maxPages)] max_pages: u32,
     ) -> js_sys::Promise {
         let client = self.client.clone();
@@ -401,6 +413,7 @@ impl TwitchAuth {
     /// Starts a device sign-in for `scopes` (the configured scopes when omitted). Resolves to
     /// a `DeviceLoginHandle`: show its `userCode` and `verificationUri`, then await `wait()`.
     #[wasm_bindgen(js_name = startDeviceLogin)]
+    #[wasm_bindgen(unchecked_return_type = "Promise<DeviceLoginHandle>")]
     pub fn start_device_login(&self, scopes: Option<Vec<String>>) -> js_sys::Promise {
         let client = self.client.clone();
         future_to_promise(async move {
@@ -414,6 +427,7 @@ impl TwitchAuth {
 
     /// Exchanges the refresh token of a device session for a new pair, once across tabs.
     /// Resolves to a `TwitchAuthState`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<TwitchAuthState>")]
     pub fn refresh(&self) -> js_sys::Promise {
         let client = self.client.clone();
         future_to_promise(async move {
@@ -485,6 +499,7 @@ impl DeviceLoginHandle {
 
     /// Polls until the user approves (resolves to a `TwitchAuthState`) or denies, the code
     /// expires, or `cancel()` is called (rejects with a `TwitchAuthError`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<TwitchAuthState>")]
     pub fn wait(&self) -> js_sys::Promise {
         let client = self.client.clone();
         let login = self.login.clone();
