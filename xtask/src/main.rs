@@ -42,8 +42,8 @@ Commands:
                           Run formatting and lint checks, host tests, the wasm browser tests
                           in Chromium and in Firefox, and the page tests, then print
                           `summary: N passed, M failed`.
-                          STEP is one of: fmt, clippy, clippy-wasm, host, wasm, wasm-firefox,
-                          page.
+                          STEP is one of: fmt, clippy, clippy-wasm, clippy-lean, host,
+                          wasm, wasm-firefox, page.
   dist [--out DIR] [--client-id ID]
                           Build the site for GitHub Pages into DIR (default dist).
                           With --client-id, write config.json so the page uses real Twitch.
