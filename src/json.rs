@@ -1,7 +1,8 @@
 //! JSON text to and from serde types.
 //!
-//! In the browser this goes through `JSON.parse`/`JSON.stringify` and `serde-wasm-bindgen`,
-//! which keeps `serde_json` out of the bundle (about half its gzip size). Native builds, used by
+//! In the browser this goes through `JSON.parse` and the crate's own small deserializer, and
+//! `serde-wasm-bindgen` plus `JSON.stringify` for output, which keeps `serde_json` out of the
+//! bundle (about half its gzip size). Native builds, used by
 //! the unit tests, use `serde_json`. Both report any failure as [`JsonError`].
 
 use serde::de::DeserializeOwned;
@@ -15,7 +16,7 @@ pub struct JsonError(pub String);
 #[cfg(target_arch = "wasm32")]
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
     let value = js_sys::JSON::parse(text).map_err(|_| JsonError("not JSON".to_owned()))?;
-    serde_wasm_bindgen::from_value(value).map_err(|error| JsonError(error.to_string()))
+    crate::web::from_js::from_value(value).map_err(|_| JsonError("unexpected shape".to_owned()))
 }
 
 /// Serialises `value` as JSON text.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use super::from_js::JsonValue;
 use super::{Client, DeviceLogin};
 use crate::session::SessionState;
 use crate::{Config, Error};
@@ -242,7 +243,7 @@ fn query_from_js(query: JsValue) -> Result<Vec<(String, String)>, JsValue> {
     if query.is_undefined() || query.is_null() {
         return Ok(Vec::new());
     }
-    serde_wasm_bindgen::from_value(query).map_err(|_| {
+    super::from_js::from_value(query).map_err(|_| {
         error_to_js(&Error::Config {
             reason: "query must be an array of [name, value] string pairs".to_owned(),
         })
@@ -261,9 +262,9 @@ impl TwitchAuth {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsConfig) -> Result<TwitchAuth, JsValue> {
         let input: ConfigInput =
-            serde_wasm_bindgen::from_value(config.into()).map_err(|error| {
+            super::from_js::from_value(config.into()).map_err(|_| {
                 error_to_js(&Error::Config {
-                    reason: error.to_string(),
+                    reason: "the settings must be an object with a string clientId, and the optional fields of TwitchAuthConfig with their documented types".to_owned(),
                 })
             })?;
         let client = Client::new(input.into_config()).map_err(|error| error_to_js(&error))?;
@@ -452,15 +453,6 @@ impl TwitchAuth {
         self.client.on_change(Rc::new(move |state| {
             let _ = function.call1(&JsValue::NULL, &state_to_js(state));
         }));
-    }
-}
-
-/// Any JSON value, kept as a JavaScript value.
-struct JsonValue(JsValue);
-
-impl<'de> Deserialize<'de> for JsonValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        serde_wasm_bindgen::preserve::deserialize(deserializer).map(JsonValue)
     }
 }
 

@@ -75,8 +75,13 @@ where
         ));
         return Ok(with_local_lock(name, task).await);
     }
+    let detail = granted
+        .err()
+        .and_then(|error| error.dyn_into::<js_sys::Error>().ok())
+        .map(|error| String::from(error.message()))
+        .unwrap_or_default();
     Err(Error::Browser {
-        reason: format!("the Web Lock {name} failed: {:?}", granted.err()),
+        reason: format!("the Web Lock {name} failed: {detail}"),
     })
 }
 

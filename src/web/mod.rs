@@ -8,6 +8,7 @@ mod device_flow;
 #[cfg(feature = "doctor")]
 mod doctor_js;
 mod fetch;
+pub(crate) mod from_js;
 mod helix_calls;
 mod js;
 mod keeper;
