@@ -308,7 +308,7 @@ impl Client {
         self.state()
     }
 
-    /// Adopts the stored session when it no longer holds `read`'s access token, because
+    /// Adopts the stored session when it no longer contains `read`'s access token, because
     /// another tab refreshed, signed out or signed in again since `read` was read. Returns the
     /// adopted state, or `None` when the stored session is still `read`'s.
     pub(crate) fn adopt_if_replaced(&self, read: &SessionRecord) -> Option<SessionState> {
@@ -351,7 +351,7 @@ impl Client {
         result
     }
 
-    /// Sends a request, refusing any URL outside the configured Twitch origins so a token
+    /// Sends a request, rejecting any URL outside the configured Twitch origins so a token
     /// cannot leak elsewhere.
     pub(crate) async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
         if !self.inner.config.is_twitch_url(&request.url) {
