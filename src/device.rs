@@ -202,7 +202,7 @@ pub fn poll_from_response(response: &HttpResponse) -> Result<Poll, Error> {
     }
 }
 
-/// Maps an id.twitch.tv error answer of the token and device endpoints.
+/// Maps an id.twitch.tv error response of the token and device endpoints.
 fn id_error(response: &HttpResponse) -> Error {
     if let Some(error) = common_error(response) {
         return error;

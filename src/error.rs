@@ -1,7 +1,7 @@
 //! The one error type of the crate.
 //!
-//! Each variant names a state, its `Display` text tells what happened in plain words, and
-//! [`Error::hint`] tells what to do next. [`Error::code`] is a stable identifier for scripts.
+//! Each variant names a state, its `Display` text states what happened in plain words, and
+//! [`Error::hint`] states what to do next. [`Error::code`] is a stable identifier for scripts.
 //! No variant carries a token.
 
 use std::fmt;

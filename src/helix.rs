@@ -67,7 +67,7 @@ pub fn check_path(path: &str) -> Result<(), Error> {
 
 /// Maps a Helix error response to an [`Error`].
 ///
-/// Helix returns 401 for five different faults, and only the `message` tells them apart.
+/// Helix returns 401 for five different faults, and only the `message` distinguishes them.
 pub fn helix_error(response: &HttpResponse) -> Error {
     if let Some(error) = common_error(response) {
         return error;

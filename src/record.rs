@@ -97,7 +97,7 @@ impl SessionRecord {
             expires_at: self.expires_at,
             validated_at: self.validated_at,
         };
-        // Serialising plain strings, numbers and lists cannot fail.
+        // Both JSON backends serialise strings, numbers (NaN as null) and lists without error.
         json::to_string(&stored).unwrap_or_default()
     }
 

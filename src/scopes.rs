@@ -97,7 +97,7 @@ pub fn helix_path(path_or_url: &str) -> &str {
 /// `path` may be a path or a whole URL, as [`helix_path`] takes it. An empty list means the
 /// endpoint needs no scope.
 pub fn required_scopes(method: &str, path: &str) -> Option<Vec<&'static str>> {
-    let wanted = helix_path(path);
+    let requested = helix_path(path);
     let method = method.trim();
 
     rows()
@@ -106,7 +106,7 @@ pub fn required_scopes(method: &str, path: &str) -> Option<Vec<&'static str>> {
                 && row
                     .path
                     .trim_start_matches('/')
-                    .eq_ignore_ascii_case(wanted)
+                    .eq_ignore_ascii_case(requested)
         })
         .map(|row| row.scope_list())
 }

@@ -44,7 +44,7 @@ impl From<&SessionRecord> for SessionInfo {
 /// State of a session.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionState {
-    /// No session. `reason` tells why one ended, when it did.
+    /// No session. `reason` is why one ended, when it did.
     SignedOut {
         /// Reason the session ended, `None` when there never was one.
         reason: Option<Error>,

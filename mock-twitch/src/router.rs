@@ -19,9 +19,9 @@ pub fn handle(shared: &Shared, request: &Request, reused_connection: bool) -> Re
     let reply = handle_with_faults(shared, request, reused_connection);
     let status = match &reply {
         Reply::Send(response) => Some(response.status),
-        // A browser resends a request that a reused connection dropped, on a new connection,
-        // without telling the page, so only the drop on a new connection is a fetch the page
-        // made and the log keeps only that one (the same rule as `Faults::take`).
+        // A browser silently resends a request that a reused connection dropped. Only the
+        // drop on a new connection is a fetch the page made, so the log keeps only that one.
+        // `Faults::take` counts drops by the same rule.
         Reply::Drop if reused_connection => {
             shared.lock().log.remove(sequence);
             return reply;

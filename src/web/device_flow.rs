@@ -145,7 +145,7 @@ impl Client {
     /// lock re-reads storage first: if the refresh token changed since the caller read it, another
     /// caller refreshed already and the stored pair is used without a request. The new pair
     /// is stored before the new access token is used, because the old refresh token is dead
-    /// from the moment Twitch answers.
+    /// from the moment Twitch responds.
     pub async fn refresh(&self) -> Result<SessionState, Error> {
         let record = self.read_record()?.ok_or(Error::NotSignedIn)?;
         let seen = record

@@ -46,7 +46,7 @@ pub(crate) async fn send(
         init.set_body(&JsValue::from_str(body));
     }
 
-    // The timer aborts the request, and the flag tells that abort apart from a network failure.
+    // The timer aborts the request, and the flag distinguishes that abort from a network failure.
     let controller = AbortController::new().map_err(|_| TransportError::Network)?;
     init.set_signal(Some(&controller.signal()));
     let timed_out = Rc::new(Cell::new(false));

@@ -105,7 +105,7 @@ pub async fn mint(spec: &str) -> Minted {
 }
 
 /// Times a browser may resend a request whose connection closed without a response, before
-/// the page sees a network error: Firefox resends up to 10 times
+/// the page gets a network error: Firefox resends up to 10 times
 /// (`network.http.request.max-attempts`), Chromium once on a reused connection.
 pub const DROP_RESENDS: u32 = 10;
 
